@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The seam between the vxics core and the kernel.
+ *
+ * The core files (icp.c, ics.c, ...) include this header and nothing else
+ * from the kernel.  tools/testing/vxics/internal.h takes the same include
+ * guard and maps the same names onto userspace, so the core compiles
+ * unchanged there (see tools/testing/vxics/README).  Anything added here
+ * must be added there too.
+ */
+#ifndef _VXICS_INTERNAL_H
+#define _VXICS_INTERNAL_H
+
+#include <linux/types.h>
+#include <linux/bits.h>
+#include <linux/bitops.h>
+#include <linux/compiler.h>
+#include <linux/errno.h>
+#include <linux/atomic.h>
+#include <linux/spinlock.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/export.h>
+
+#endif /* _VXICS_INTERNAL_H */

@@ -1,0 +1,20 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build vmlinux from the overlaid tree (scripts/overlay.sh arguments pass
+# through).  Prints the path of the vmlinux on its last line.
+set -euo pipefail
+. "$(dirname "$0")/kernel-env.sh"
+
+BUILD=$("$TOP/scripts/overlay.sh" "$@" | tail -n1)
+name=$(basename "$BUILD"); name=${name#build-}
+log=$BUILD/build.log
+if ! "${KMAKE[@]}" -C "$OUT/$name" O="$BUILD" -j"$(nproc)" vmlinux > "$log" 2>&1; then
+	grep -E 'error|Error' "$log" | head -n 30 >&2
+	die "kernel build failed, full log: $log"
+fi
+# Our own code builds warning-free.
+if grep -E '^[^ ]*(vxics|vfio/pci/vxics)[^ ]*: warning:' "$log" >&2; then
+	die "warnings in our files (see $log)"
+fi
+echo "$BUILD/vmlinux"

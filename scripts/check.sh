@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: the userspace tests (ASan+UBSan build, then TSan build) and
+# the in-VM tests (KUnit + selftests in the emulated POWER8 host).  Every
+# stage runs even if an earlier one failed; the closing line adds them up.
+set -uo pipefail
+. "$(dirname "$0")/kernel-env.sh"
+cd "$TOP"
+
+passed=0 failed=0 skipped=0 rc=0
+stage() {
+	local name=$1 log=$OUT/check-$1.log line p f s
+	shift
+	echo "== $name: $*"
+	"$@" > "$log" 2>&1
+	local st=$?
+	grep -E '^ *(# )?FAIL|^ *not ok|ERROR|error:|WARNING:' "$log" | head -n 40
+	line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$log" | tail -n1)
+	if [[ $line =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed(,\ ([0-9]+)\ skipped)? ]]; then
+		p=${BASH_REMATCH[1]} f=${BASH_REMATCH[2]} s=${BASH_REMATCH[4]:-0}
+	else
+		p=0 f=0 s=0
+	fi
+	if [ $st != 0 ] && [ "$f" = 0 ]; then
+		f=1	# the stage broke before it could count
+		tail -n 20 "$log"
+	fi
+	echo "   $name: $p passed, $f failed, $s skipped (log: $log)"
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	[ $st = 0 ] || rc=1
+}
+
+mkdir -p "$OUT"
+stage utest-asan make -C tools/testing/vxics run
+stage utest-tsan make -C tools/testing/vxics tsan
+stage vmtest make vmtest
+echo "$passed passed, $failed failed, $skipped skipped"
+[ $rc = 0 ] && [ $failed = 0 ]

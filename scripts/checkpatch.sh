@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run the kernel's checkpatch.pl --strict over our C sources.  With file
+# arguments, check just those.  checkpatch comes from the linux-source-6.1
+# tarball (extracted once into out/checkpatch).
+set -euo pipefail
+. "$(dirname "$0")/kernel-env.sh"
+
+CP=$OUT/checkpatch
+if [ ! -x "$CP/scripts/checkpatch.pl" ]; then
+	mkdir -p "$CP"
+	tar -xJf "$KSRC_TARBALL" -C "$CP" --strip-components=1 --wildcards \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+		'*/scripts/const_structs.checkpatch'
+fi
+
+cd "$TOP"
+if [ $# -gt 0 ]; then
+	files=("$@")
+else
+	mapfile -t files < <(git ls-files -co --exclude-standard \
+		'arch/**.[ch]' 'drivers/**.[ch]' 'include/**.h' \
+		'tools/**.[chS]' 'bench/**.[ch]' | sort -u)
+fi
+[ ${#files[@]} -gt 0 ] || exit 0
+rc=0
+for f in "${files[@]}"; do
+	[ -f "$f" ] || continue
+	out=$("$CP/scripts/checkpatch.pl" --no-tree --strict --quiet \
+		--show-types --ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES -f "$f" 2>&1) ||
+		{ echo "$out"; rc=1; }
+done
+if [ $rc = 0 ]; then
+	echo "checkpatch: ${#files[@]} files clean"
+else
+	echo "checkpatch: problems found" >&2
+fi
+exit $rc

@@ -1,0 +1,117 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Prepare the kernel work tree: unpack Debian's linux-source-6.1 into
+# out/<name>/, apply our hook patches (scripts/hooks/series), copy our own
+# files over at their kernel paths and configure it from the fragments.
+#
+#   scripts/overlay.sh [--stock] [--name N] [--fragment F ...]
+#
+# --stock builds upstream as shipped: no hooks and no files of ours.
+# The tree is only unpacked again when the tarball or a hook changes, and
+# files are only copied when their content changed, so rebuilds stay
+# incremental.
+set -euo pipefail
+. "$(dirname "$0")/kernel-env.sh"
+
+stock=0
+name=linux
+fragments=("$TOP/scripts/config/vxics-host.config")
+while [ $# -gt 0 ]; do
+	case $1 in
+	--stock) stock=1; name=linux-stock ;;
+	--name) name=$2; shift ;;
+	--fragment) fragments+=("$2"); shift ;;
+	*) die "overlay.sh: unknown argument $1" ;;
+	esac
+	shift
+done
+
+SRC=$OUT/$name
+BUILD=$OUT/build-$name
+mkdir -p "$OUT"
+[ -r "$KSRC_TARBALL" ] || die "$KSRC_TARBALL missing (apt-get install linux-source-6.1)"
+
+have=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || echo unknown)
+
+hooks=()
+if [ $stock = 0 ]; then
+	while read -r h _; do
+		case $h in ''|'#'*) continue ;; esac
+		hooks+=("$TOP/scripts/hooks/$h")
+	done < "$TOP/scripts/hooks/series"
+fi
+
+stamp=$({ echo "$have"; stat -c %s:%Y "$KSRC_TARBALL"
+	  [ ${#hooks[@]} -gt 0 ] && cat "${hooks[@]}"; } | sha1sum | cut -c1-16)
+
+if [ "$(cat "$SRC/.vxics-stamp" 2>/dev/null)" != "$stamp" ]; then
+	echo "overlay: unpacking linux-source $have into $SRC"
+	rm -rf "$SRC" "$SRC.tmp"
+	mkdir -p "$SRC.tmp"
+	tar -xJf "$KSRC_TARBALL" -C "$SRC.tmp" --strip-components=1
+	for h in "${hooks[@]}"; do
+		# Dry run first so a hook that no longer applies leaves no
+		# half-patched tree; fuzz absorbs drift between 6.1.y releases.
+		if ! out=$(patch -d "$SRC.tmp" -p1 -F2 -N --dry-run \
+			   --no-backup-if-mismatch -s < "$h" 2>&1); then
+			echo "$out" | sed 's/^/    /' >&2
+			die "hook $(basename "$h") no longer applies to linux-source $have" \
+			    "(developed against $KSRC_DEVELOPED_AGAINST); the FAILED hunks above" \
+			    "name where upstream moved: refresh the patch"
+		fi
+		patch -d "$SRC.tmp" -p1 -F2 -N --no-backup-if-mismatch -s < "$h"
+	done
+	echo "$stamp" > "$SRC.tmp/.vxics-stamp"
+	mv "$SRC.tmp" "$SRC"
+	rm -rf "$BUILD"
+	[ "$have" = "$KSRC_DEVELOPED_AGAINST" ] ||
+		echo "overlay: note: linux-source $have, hooks developed against $KSRC_DEVELOPED_AGAINST; all applied"
+fi
+
+if [ $stock = 0 ]; then
+	# Our files, at their kernel paths.  Only changed files are copied so
+	# make sees unchanged timestamps.  We never overwrite an upstream file.
+	manifest=$SRC/.vxics-files
+	touch "$manifest"
+	new=$(cd "$TOP" && for d in arch drivers include virt; do
+		[ ! -d $d ] || find $d -type f; done | sort)
+	for f in $new; do
+		dst=$SRC/$f
+		if [ -e "$dst" ] && ! grep -qxF "$f" "$manifest"; then
+			die "overlay: $f would overwrite an upstream file; use a hook instead"
+		fi
+		cmp -s "$TOP/$f" "$dst" 2>/dev/null && continue
+		mkdir -p "$(dirname "$dst")"
+		cp "$TOP/$f" "$dst"
+	done
+	# Files we dropped from the repo leave the tree too.
+	for f in $(comm -23 "$manifest" <(echo "$new")); do
+		rm -f "$SRC/$f"
+	done
+	echo "$new" > "$manifest"
+fi
+
+mkdir -p "$BUILD"
+cfgstamp=$(cat "${fragments[@]}" "$SRC/.vxics-stamp" | sha1sum | cut -c1-16)
+if [ "$(cat "$BUILD/.vxics-config-stamp" 2>/dev/null)" != "$cfgstamp" ] ||
+   [ ! -f "$BUILD/.config" ]; then
+	echo "overlay: configuring $BUILD"
+	cat "${fragments[@]}" > "$BUILD/fragment.config"
+	"${KMAKE[@]}" -C "$SRC" O="$BUILD" \
+		KCONFIG_ALLCONFIG="$BUILD/fragment.config" allnoconfig >/dev/null
+	# Every option we ask for must have survived Kconfig's dependencies.
+	bad=0
+	while IFS= read -r line; do
+		case $line in
+		CONFIG_*=n) opt=${line%%=*}
+			grep -q "^$opt=" "$BUILD/.config" && { echo "config: $opt not off" >&2; bad=1; } ;;
+		CONFIG_*) grep -qxF "$line" "$BUILD/.config" ||
+			{ echo "config: $line did not take" >&2; bad=1; } ;;
+		esac
+	done < <(grep -h '^CONFIG_' "$BUILD/fragment.config" |
+		 { [ $stock = 1 ] && grep -v VXICS || cat; })
+	[ $bad = 0 ] || die "config fragment not satisfied"
+	echo "$cfgstamp" > "$BUILD/.vxics-config-stamp"
+fi
+echo "$BUILD"

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * /init of the vxics test initramfs, run inside the emulated POWER8 host.
+ *
+ * KUnit suites have already run during boot.  This runs every selftest in
+ * /vxt (or just "vxics.only=NAME"; "vxics.demo" runs the demo instead),
+ * each with a time limit, prefixing its TAP lines with "[vxt] NAME: " for
+ * scripts/vmrun.py, then reports the kernel taint and powers off.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/wait.h>
+
+#define TEST_DIR	"/vxt"
+#define TEST_TIMEOUT	120	/* seconds per selftest */
+
+static char cmdline[4096];
+
+static const char *cmdline_value(const char *key)
+{
+	char *p = strstr(cmdline, key);
+
+	if (!p)
+		return NULL;
+	p += strlen(key);
+	return *p == '=' ? p + 1 : p;
+}
+
+static void run_one(const char *name)
+{
+	char path[256], line[1024];
+	int pfd[2], status = 0;
+	pid_t pid;
+	FILE *f;
+
+	snprintf(path, sizeof(path), TEST_DIR "/%s", name);
+	if (pipe(pfd))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		close(pfd[0]);
+		setpgid(0, 0);
+		alarm(TEST_TIMEOUT);	/* survives exec: SIGALRM ends a hung test */
+		execl(path, path, (char *)NULL);
+		printf("exec %s: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+	close(pfd[1]);
+	f = fdopen(pfd[0], "r");
+	while (fgets(line, sizeof(line), f)) {
+		printf("[vxt] %s: %s", name, line);
+		if (!strchr(line, '\n'))
+			printf("\n");
+	}
+	fclose(f);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFSIGNALED(status))
+		printf("[vxt] %s: exit signal %d%s\n", name, WTERMSIG(status),
+		       WTERMSIG(status) == SIGALRM ? " (timeout)" : "");
+	else
+		printf("[vxt] %s: exit %d\n", name, WEXITSTATUS(status));
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+int main(void)
+{
+	struct dirent **names;
+	const char *only;
+	char taint[32] = "?";
+	int fd, n, i;
+
+	mount("proc", "/proc", "proc", 0, NULL);
+	mount("sysfs", "/sys", "sysfs", 0, NULL);
+	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	setvbuf(stdout, NULL, _IONBF, 0);
+
+	fd = open("/proc/cmdline", O_RDONLY);
+	if (fd >= 0) {
+		n = read(fd, cmdline, sizeof(cmdline) - 1);
+		cmdline[n > 0 ? n : 0] = 0;
+		close(fd);
+	}
+
+	if (cmdline_value("vxics.demo")) {
+		run_one("demo");
+	} else {
+		only = cmdline_value("vxics.only");
+		n = scandir(TEST_DIR, &names, NULL, by_name);
+		printf("[vxt] start\n");
+		for (i = 0; i < n; i++) {
+			const char *t = names[i]->d_name;
+
+			if (t[0] == '.' || !strcmp(t, "demo"))
+				continue;
+			if (only && strncmp(only, t, strlen(t)))
+				continue;
+			run_one(t);
+		}
+	}
+
+	fd = open("/proc/sys/kernel/tainted", O_RDONLY);
+	if (fd >= 0) {
+		n = read(fd, taint, sizeof(taint) - 1);
+		taint[n > 0 ? n - 1 : 0] = 0;
+		close(fd);
+	}
+	printf("[vxt] tainted %s\n[vxt] done\n", taint);
+	sync();
+	reboot(RB_POWER_OFF);
+	for (;;)
+		pause();
+}

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vxt: VM, vCPU and TAP helpers for the vxics in-VM selftests.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include "vxt.h"
+
+#define LPCR_ILE	(1ULL << 25)	/* interrupts are taken little-endian */
+
+static int tap_n, tap_failed;
+
+void vxt_plan(int n)
+{
+	setvbuf(stdout, NULL, _IONBF, 0);
+	printf("1..%d\n", n);
+}
+
+bool vxt_ok(bool cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%sok %d - ", cond ? "" : "not ", ++tap_n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	if (!cond)
+		tap_failed++;
+	return cond;
+}
+
+void vxt_skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("ok %d - # SKIP ", ++tap_n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+void vxt_diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("# ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+int vxt_exit(void)
+{
+	return tap_failed ? 1 : 0;
+}
+
+void vxt_die(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	int e = errno;
+
+	printf("not ok %d - setup failed at %s:%d: ", ++tap_n, file, line);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf(" (errno %d: %s)\nBail out!\n", e, strerror(e));
+	exit(1);
+}
+
+struct vxt_vm *vxt_vm_create(uint64_t mem_size)
+{
+	struct kvm_userspace_memory_region r = { 0 };
+	struct vxt_vm *vm = calloc(1, sizeof(*vm));
+
+	VXT_REQUIRE(vm, "calloc");
+	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	VXT_REQUIRE(vm->kvm_fd >= 0, "open /dev/kvm");
+	vm->fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, KVM_VM_PPC_HV);
+	VXT_REQUIRE(vm->fd >= 0, "KVM_CREATE_VM(KVM_VM_PPC_HV)");
+	vm->mem_size = mem_size;
+	vm->mem = mmap(NULL, mem_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	VXT_REQUIRE(vm->mem != MAP_FAILED, "mmap guest memory");
+	r.memory_size = mem_size;
+	r.userspace_addr = (uintptr_t)vm->mem;
+	VXT_REQUIRE(!ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &r),
+		    "KVM_SET_USER_MEMORY_REGION");
+	return vm;
+}
+
+void vxt_vm_destroy(struct vxt_vm *vm)
+{
+	close(vm->fd);
+	close(vm->kvm_fd);
+	munmap(vm->mem, vm->mem_size);
+	free(vm);
+}
+
+void vxt_vm_load(struct vxt_vm *vm, uint64_t gpa, const void *start,
+		 const void *end)
+{
+	size_t n = (const char *)end - (const char *)start;
+
+	VXT_REQUIRE(gpa + n <= vm->mem_size, "payload of %zu bytes fits", n);
+	memcpy(vm->mem + gpa, start, n);
+}
+
+int vxt_check_cap(struct vxt_vm *vm, long cap)
+{
+	return ioctl(vm->fd, KVM_CHECK_EXTENSION, cap);
+}
+
+uint64_t vxt_get_one_reg(struct vxt_vcpu *vcpu, uint64_t id)
+{
+	uint64_t val = 0;
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&val };
+
+	VXT_REQUIRE(!ioctl(vcpu->fd, KVM_GET_ONE_REG, &reg),
+		    "KVM_GET_ONE_REG 0x%llx", (unsigned long long)id);
+	return val;
+}
+
+int vxt_set_one_reg(struct vxt_vcpu *vcpu, uint64_t id, uint64_t val)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&val };
+
+	return ioctl(vcpu->fd, KVM_SET_ONE_REG, &reg);
+}
+
+struct vxt_vcpu *vxt_vcpu_add(struct vxt_vm *vm, int id, uint64_t entry)
+{
+	struct kvm_enable_cap papr = { .cap = KVM_CAP_PPC_PAPR };
+	struct vxt_vcpu *vcpu = calloc(1, sizeof(*vcpu));
+	struct kvm_regs regs;
+	int runsz;
+
+	VXT_REQUIRE(vcpu, "calloc");
+	vcpu->vm = vm;
+	vcpu->id = id;
+	vcpu->fd = ioctl(vm->fd, KVM_CREATE_VCPU, id);
+	VXT_REQUIRE(vcpu->fd >= 0, "KVM_CREATE_VCPU %d", id);
+	VXT_REQUIRE(!ioctl(vcpu->fd, KVM_ENABLE_CAP, &papr),
+		    "KVM_ENABLE_CAP(PPC_PAPR)");
+	runsz = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	VXT_REQUIRE(runsz > 0, "KVM_GET_VCPU_MMAP_SIZE");
+	vcpu->run = mmap(NULL, runsz, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 vcpu->fd, 0);
+	VXT_REQUIRE(vcpu->run != MAP_FAILED, "mmap kvm_run");
+	VXT_REQUIRE(!vxt_set_one_reg(vcpu, KVM_REG_PPC_LPCR_64,
+			vxt_get_one_reg(vcpu, KVM_REG_PPC_LPCR_64) | LPCR_ILE),
+		    "set LPCR[ILE]");
+	VXT_REQUIRE(!ioctl(vcpu->fd, KVM_GET_REGS, &regs), "KVM_GET_REGS");
+	regs.pc = entry;
+	regs.msr = VXT_MSR_SF | VXT_MSR_ME | VXT_MSR_LE;
+	VXT_REQUIRE(!ioctl(vcpu->fd, KVM_SET_REGS, &regs), "KVM_SET_REGS");
+	return vcpu;
+}
+
+void vxt_vcpu_destroy(struct vxt_vcpu *vcpu)
+{
+	close(vcpu->fd);
+	free(vcpu);
+}
+
+int vxt_vcpu_run(struct vxt_vcpu *vcpu)
+{
+	int rc;
+
+	do {
+		rc = ioctl(vcpu->fd, KVM_RUN, 0);
+	} while (rc < 0 && errno == EINTR);
+	VXT_REQUIRE(rc == 0, "KVM_RUN vcpu %d", vcpu->id);
+	return vcpu->run->exit_reason;
+}
+
+/* Run until the guest makes a hypercall KVM hands to userspace. */
+uint64_t vxt_vcpu_run_to_hcall(struct vxt_vcpu *vcpu, struct vxt_hcall *hc)
+{
+	struct kvm_run *run = vcpu->run;
+	int reason;
+
+	for (;;) {
+		reason = vxt_vcpu_run(vcpu);
+		if (reason == KVM_EXIT_PAPR_HCALL)
+			break;
+		if (reason == KVM_EXIT_INTR)
+			continue;
+		vxt_die(__FILE__, __LINE__,
+			"vcpu %d: unexpected exit reason %d (fail_entry 0x%llx)",
+			vcpu->id, reason,
+			(unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+	}
+	hc->nr = run->papr_hcall.nr;
+	memcpy(hc->args, run->papr_hcall.args, sizeof(hc->args));
+	if (hc->nr == VXT_H_FAIL)
+		vxt_diag("vcpu %d: guest reports failure code 0x%llx",
+			 vcpu->id, (unsigned long long)hc->args[0]);
+	return hc->nr;
+}
+
+/* The value the guest sees in r3 when its hypercall returns. */
+void vxt_hcall_return(struct vxt_vcpu *vcpu, int64_t ret)
+{
+	vcpu->run->papr_hcall.ret = ret;
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vxt: a small library for the vxics in-VM selftests, in the spirit of
+ * KVM's selftests: create a KVM-HV VM with guest memory, load a guest
+ * payload, add vCPUs, run them until they make a hypercall, and report
+ * results as TAP.
+ *
+ * Guests are little-endian real-mode code assembled from guest_*.S into
+ * the test binary (GUEST_PAYLOAD in guest.h) and copied to guest physical
+ * address 0, so their interrupt vectors sit at their architected offsets.
+ */
+#ifndef _VXT_H
+#define _VXT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/kvm.h>
+#include "guest.h"
+
+struct vxt_vm {
+	int kvm_fd;
+	int fd;
+	uint8_t *mem;
+	uint64_t mem_size;
+};
+
+struct vxt_vcpu {
+	struct vxt_vm *vm;
+	int fd;
+	int id;
+	struct kvm_run *run;
+};
+
+/* The hcall a vCPU stopped on: r3 and r4..r12. */
+struct vxt_hcall {
+	uint64_t nr;
+	uint64_t args[9];
+};
+
+struct vxt_vm *vxt_vm_create(uint64_t mem_size);
+void vxt_vm_destroy(struct vxt_vm *vm);
+void vxt_vm_load(struct vxt_vm *vm, uint64_t gpa, const void *start,
+		 const void *end);
+struct vxt_vcpu *vxt_vcpu_add(struct vxt_vm *vm, int id, uint64_t entry);
+void vxt_vcpu_destroy(struct vxt_vcpu *vcpu);
+int vxt_vcpu_run(struct vxt_vcpu *vcpu);
+uint64_t vxt_vcpu_run_to_hcall(struct vxt_vcpu *vcpu, struct vxt_hcall *hc);
+void vxt_hcall_return(struct vxt_vcpu *vcpu, int64_t ret);
+uint64_t vxt_get_one_reg(struct vxt_vcpu *vcpu, uint64_t id);
+int vxt_set_one_reg(struct vxt_vcpu *vcpu, uint64_t id, uint64_t val);
+int vxt_check_cap(struct vxt_vm *vm, long cap);
+
+/* TAP output */
+void vxt_plan(int n);
+bool vxt_ok(bool cond, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void vxt_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void vxt_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int vxt_exit(void);
+void __attribute__((noreturn, format(printf, 3, 4)))
+vxt_die(const char *file, int line, const char *fmt, ...);
+
+/* Abort the whole test binary: for setup steps later checks depend on. */
+#define VXT_REQUIRE(cond, fmt, ...) do {				\
+	if (!(cond))							\
+		vxt_die(__FILE__, __LINE__, "%s: " fmt, #cond, ##__VA_ARGS__); \
+} while (0)
+
+#endif /* _VXT_H */

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Userspace seam for the vxics core.
+ *
+ * Takes the include guard of arch/powerpc/kvm/vxics/internal.h, so when the
+ * core's "#include "internal.h"" finds the kernel header next to it, that
+ * header is already "included" and this one stands in for it.  The build
+ * passes it with -include.  Every kernel name the core uses is mapped here
+ * to C11 atomics, pthreads and libc; the mapping keeps the kernel's
+ * ordering guarantees (cmpxchg is a full barrier, READ_ONCE/WRITE_ONCE are
+ * single-copy atomic) so TSan sees the same races the kernel would have.
+ */
+#ifndef _VXICS_INTERNAL_H
+#define _VXICS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <pthread.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int8_t s8;
+typedef int16_t s16;
+typedef int32_t s32;
+typedef int64_t s64;
+
+#define __user
+#define __iomem
+#define __rcu
+#define __must_check	__attribute__((warn_unused_result))
+#ifndef __always_inline
+#define __always_inline	inline __attribute__((always_inline))
+#endif
+#define __maybe_unused	__attribute__((unused))
+#define noinline	__attribute__((noinline))
+#define likely(x)	__builtin_expect(!!(x), 1)
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+
+#define BIT(n)		(1UL << (n))
+#define BIT_ULL(n)	(1ULL << (n))
+#define BITS_PER_LONG	64
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define min(a, b)	((a) < (b) ? (a) : (b))
+#define max(a, b)	((a) > (b) ? (a) : (b))
+
+#define EXPORT_SYMBOL(s)
+#define EXPORT_SYMBOL_GPL(s)
+#define MODULE_LICENSE(s)
+
+/* --- memory ordering ------------------------------------------------ */
+#define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+#define smp_load_acquire(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define smp_store_release(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#define smp_mb()		__atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define smp_rmb()		__atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define smp_wmb()		__atomic_thread_fence(__ATOMIC_RELEASE)
+#define barrier()		__asm__ __volatile__("" ::: "memory")
+
+/* Kernel cmpxchg: returns the old value, full barrier either way. */
+#define cmpxchg(p, o, n) ({						\
+	__typeof__(*(p)) __old = (o);					\
+	__atomic_compare_exchange_n((p), &__old, (n), false,		\
+				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);\
+	__old;								\
+})
+#define xchg(p, v)	__atomic_exchange_n((p), (v), __ATOMIC_SEQ_CST)
+
+typedef struct { int counter; } atomic_t;
+typedef struct { s64 counter; } atomic64_t;
+#define ATOMIC_INIT(i)		{ (i) }
+#define atomic_read(a)		__atomic_load_n(&(a)->counter, __ATOMIC_RELAXED)
+#define atomic_set(a, i)	__atomic_store_n(&(a)->counter, (i), __ATOMIC_RELAXED)
+#define atomic_inc(a)		((void)__atomic_add_fetch(&(a)->counter, 1, __ATOMIC_RELAXED))
+#define atomic_dec(a)		((void)__atomic_sub_fetch(&(a)->counter, 1, __ATOMIC_RELAXED))
+#define atomic_inc_return(a)	__atomic_add_fetch(&(a)->counter, 1, __ATOMIC_SEQ_CST)
+#define atomic_dec_return(a)	__atomic_sub_fetch(&(a)->counter, 1, __ATOMIC_SEQ_CST)
+#define atomic64_read(a)	__atomic_load_n(&(a)->counter, __ATOMIC_RELAXED)
+#define atomic64_set(a, i)	__atomic_store_n(&(a)->counter, (i), __ATOMIC_RELAXED)
+#define atomic64_inc(a)		((void)__atomic_add_fetch(&(a)->counter, 1, __ATOMIC_RELAXED))
+#define atomic64_add(i, a)	((void)__atomic_add_fetch(&(a)->counter, (i), __ATOMIC_RELAXED))
+
+/* set_bit/clear_bit are atomic in the kernel, test_and_clear_bit orders fully */
+#define set_bit(nr, addr)	((void)__atomic_fetch_or(&(addr)[(nr) / 64], 1UL << ((nr) % 64), __ATOMIC_RELAXED))
+#define clear_bit(nr, addr)	((void)__atomic_fetch_and(&(addr)[(nr) / 64], ~(1UL << ((nr) % 64)), __ATOMIC_RELAXED))
+#define test_bit(nr, addr)	((__atomic_load_n(&(addr)[(nr) / 64], __ATOMIC_RELAXED) >> ((nr) % 64)) & 1)
+#define test_and_clear_bit(nr, addr) \
+	((__atomic_fetch_and(&(addr)[(nr) / 64], ~(1UL << ((nr) % 64)), __ATOMIC_SEQ_CST) >> ((nr) % 64)) & 1)
+#define test_and_set_bit(nr, addr) \
+	((__atomic_fetch_or(&(addr)[(nr) / 64], 1UL << ((nr) % 64), __ATOMIC_SEQ_CST) >> ((nr) % 64)) & 1)
+
+/* --- locks ------------------------------------------------------------ */
+/* The core takes only raw arch spinlocks: they are real-mode safe. */
+typedef struct { pthread_mutex_t m; } arch_spinlock_t;
+#define __ARCH_SPIN_LOCK_UNLOCKED	{ PTHREAD_MUTEX_INITIALIZER }
+#define arch_spin_lock(l)		pthread_mutex_lock(&(l)->m)
+#define arch_spin_unlock(l)		pthread_mutex_unlock(&(l)->m)
+#define arch_spin_trylock(l)		(pthread_mutex_trylock(&(l)->m) == 0)
+
+/* --- allocation ------------------------------------------------------- */
+typedef unsigned int gfp_t;
+#define GFP_KERNEL	0u
+#define GFP_ATOMIC	1u
+#define __GFP_ZERO	2u
+static inline void *kzalloc(size_t n, gfp_t gfp) { (void)gfp; return calloc(1, n); }
+static inline void *kmalloc(size_t n, gfp_t gfp) { (void)gfp; return malloc(n); }
+static inline void *kcalloc(size_t k, size_t n, gfp_t gfp) { (void)gfp; return calloc(k, n); }
+static inline void kfree(const void *p) { free((void *)p); }
+
+/* --- diagnostics ------------------------------------------------------ */
+/* A WARN in the core fails the running test (tools/testing/vxics/kunit.c). */
+void kunit_shim_warn(const char *file, int line, const char *cond);
+#define WARN_ON(c) ({ bool __c = !!(c); if (unlikely(__c)) kunit_shim_warn(__FILE__, __LINE__, #c); __c; })
+#define WARN_ON_ONCE(c)	WARN_ON(c)
+
+/* --- time ------------------------------------------------------------- */
+u64 vxics_shim_timebase(void);
+#define vxics_timebase()	vxics_shim_timebase()
+
+#endif /* _VXICS_INTERNAL_H */
