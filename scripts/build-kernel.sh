@@ -6,6 +6,12 @@
 set -euo pipefail
 . "$(dirname "$0")/kernel-env.sh"
 
+# Never two kernel builds at once on this machine: they share the cores
+# (and, for the same tree, the build directory).
+mkdir -p "$OUT"
+exec 9> "${VXICS_BUILD_LOCK:-$OUT/.build.lock}"
+flock 9
+
 BUILD=$("$TOP/scripts/overlay.sh" "$@" | tail -n1)
 name=$(basename "$BUILD"); name=${name#build-}
 log=$BUILD/build.log
