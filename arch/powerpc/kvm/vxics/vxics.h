@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vxics core: the emulated XICS of one VM, independent of KVM.
+ *
+ * Source controllers (ICS) hold blocks of VXICS_ICS_SIZE sources, found
+ * from the interrupt number's top bits in one array load (R2).  One
+ * presentation controller (ICP) per vCPU holds a single state word
+ * (icp_state.h) changed only by cmpxchg (R5).  Everything here is real-mode
+ * safe unless marked "virtual mode": no sleeping, no printing, no
+ * vmalloc'd memory, only arch spinlocks.  The KVM glue supplies the few
+ * effects the core cannot perform itself through struct vxics_ops.
+ */
+#ifndef _VXICS_H
+#define _VXICS_H
+
+#include "icp_state.h"
+
+#define VXICS_ICS_SHIFT		10
+#define VXICS_ICS_SIZE		(1u << VXICS_ICS_SHIFT)
+#define VXICS_NR_BLOCKS		(VXICS_NR_IRQS >> VXICS_ICS_SHIFT)
+#define VXICS_MAX_SERVERS	2048	/* ICP server numbers are below this */
+
+/* PAPR hcall status values the core returns */
+#ifndef H_SUCCESS
+#define H_SUCCESS	0
+#define H_HARDWARE	-1
+#define H_PARAMETER	-4
+#endif
+
+/* level argument of vxics_set_level() */
+#define VXICS_LEVEL_LOW		0	/* deassert an LSI; no-op on an MSI */
+#define VXICS_LEVEL_HIGH	1	/* assert an LSI / trigger an MSI */
+
+/* bits of struct vxics_source.flags */
+#define VXICS_SRC_DEFINED	BIT(0)	/* created by userspace (R19) */
+#define VXICS_SRC_LSI		BIT(1)	/* level-sensitive */
+#define VXICS_SRC_P		BIT(2)	/* presented (MSI) / asserted (LSI) */
+#define VXICS_SRC_Q		BIT(3)	/* queued (MSI) */
+#define VXICS_SRC_MASKED_PENDING BIT(4)	/* arrived while masked (R20) */
+#define VXICS_SRC_RESEND	BIT(5)	/* refused by an ICP, waiting (R9) */
+
+struct vxics_source {
+	u32 server;
+	u8 priority;		/* current; 0xff masked */
+	u8 saved_priority;	/* restored by ibm,int-on */
+	u8 flags;
+};
+
+struct vxics_ics {
+	arch_spinlock_t lock;	/* protects src[], never held across an ICP cmpxchg loop of another controller */
+	u32 block;		/* irq >> VXICS_ICS_SHIFT */
+	struct vxics_source src[VXICS_ICS_SIZE];
+};
+
+struct vxics_icp {
+	u64 state;		/* icp_state.h; only cmpxchg changes it */
+	u32 server;
+	void *owner;		/* the glue's vCPU */
+	/* blocks holding sources marked resend for this ICP (R9) */
+	unsigned long resend_map[VXICS_NR_BLOCKS / BITS_PER_LONG];
+	/* statistics */
+	atomic64_t n_rejects;
+	atomic64_t n_resends;
+};
+
+struct vxics;
+
+/* Effects the core asks of its host; all called in real mode too. */
+struct vxics_ops {
+	/* @icp's output rose (R6): interrupt the vCPU, kick it if needed */
+	void (*raise)(struct vxics *vx, struct vxics_icp *icp);
+	/* @icp's output fell through its own H_XIRR / H_CPPR */
+	void (*lower)(struct vxics *vx, struct vxics_icp *icp);
+	/* @irq was EOI'd: run ack notifiers (level resample) */
+	void (*eoi_notify)(struct vxics *vx, u32 irq);
+};
+
+struct vxics {
+	const struct vxics_ops *ops;
+	void *priv;			/* the glue's VM */
+	arch_spinlock_t lock;		/* block creation, ICP table changes */
+	struct vxics_ics *ics[VXICS_NR_BLOCKS];	/* R2: indexed by irq >> 10 */
+	struct vxics_icp *icp[VXICS_MAX_SERVERS];	/* by server number */
+	atomic64_t n_deliveries;
+};
+
+/* Setup and teardown (virtual mode) */
+int vxics_init(struct vxics *vx, const struct vxics_ops *ops, void *priv);
+void vxics_destroy(struct vxics *vx);
+int vxics_icp_attach(struct vxics *vx, struct vxics_icp *icp, u32 server,
+		     void *owner);
+void vxics_icp_detach(struct vxics *vx, struct vxics_icp *icp);
+struct vxics_icp *vxics_icp_find(struct vxics *vx, u32 server);
+struct vxics_ics *vxics_ics_find(struct vxics *vx, u32 irq);
+
+/* Sources */
+int vxics_set_level(struct vxics *vx, u32 irq, int level);
+
+/* Hypercalls of the vCPU owning @icp; return H_SUCCESS or H_PARAMETER */
+long vxics_h_xirr(struct vxics *vx, struct vxics_icp *icp, u64 *xirr);
+long vxics_h_xirr_x(struct vxics *vx, struct vxics_icp *icp, u64 *xirr,
+		    u64 *tb);
+long vxics_h_ipoll(struct vxics *vx, u32 server, u64 *xirr, u64 *mfrr);
+long vxics_h_cppr(struct vxics *vx, struct vxics_icp *icp, u64 cppr);
+long vxics_h_eoi(struct vxics *vx, struct vxics_icp *icp, u64 xirr);
+long vxics_h_ipi(struct vxics *vx, struct vxics_icp *icp, u64 server,
+		 u64 mfrr);
+
+/* RTAS calls; 0 or -EINVAL */
+int vxics_set_xive(struct vxics *vx, u32 irq, u32 server, u32 priority);
+int vxics_get_xive(struct vxics *vx, u32 irq, u32 *server, u32 *priority);
+int vxics_int_on(struct vxics *vx, u32 irq);
+int vxics_int_off(struct vxics *vx, u32 irq);
+
+/* Migration ABI (virtual mode): R27-R32 */
+int vxics_source_get(struct vxics *vx, u32 irq, u64 *val);
+int vxics_source_set(struct vxics *vx, u32 irq, u64 val);
+u64 vxics_icp_get(struct vxics_icp *icp);
+int vxics_icp_set(struct vxics *vx, struct vxics_icp *icp, u64 val);
+
+#endif /* _VXICS_H */
