@@ -38,6 +38,7 @@ check: deps
 
 lint: deps
 	@scripts/checkpatch.sh
+	@scripts/sparse.sh
 
 clean:
 	rm -rf out/utest out/selftests out/initramfs* out/build-*

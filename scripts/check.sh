@@ -35,5 +35,6 @@ mkdir -p "$OUT"
 stage utest-asan make -C tools/testing/vxics run
 stage utest-tsan make -C tools/testing/vxics tsan
 stage vmtest make vmtest
+stage rig scripts/rig-selftest.sh
 echo "$passed passed, $failed failed, $skipped skipped"
 [ $rc = 0 ] && [ $failed = 0 ]

@@ -90,6 +90,15 @@ if [ $stock = 0 ]; then
 		rm -f "$SRC/$f"
 	done
 	echo "$new" > "$manifest"
+
+	# Each directory the top-level Kbuild lists must really be joined to
+	# the build by a hook: catches a hook that fuzz applied elsewhere.
+	for d in $(sed -n 's/^obj-[^+]*+= *//p' "$TOP/Kbuild"); do
+		d=${d%/}
+		grep -qE "obj-.*[[:space:]]$(basename "$d")/" \
+			"$SRC/$(dirname "$d")/Makefile" ||
+			die "overlay: no hook joins $d/ to $(dirname "$d")/Makefile"
+	done
 fi
 
 mkdir -p "$BUILD"

@@ -42,7 +42,7 @@ def qemu_cmd(a):
                 '-device', 'isa-ipmi-bt,bmc=bmc0,irq=10']
     for p in a.plugin:
         cmd += ['-plugin', p]
-    return cmd
+    return cmd + a.qemu_arg
 
 
 def boot(a, log):
@@ -92,6 +92,8 @@ def main():
     ap.add_argument('--device', action='append', default=[],
                     help='extra -device for --pci runs')
     ap.add_argument('--plugin', action='append', default=[])
+    ap.add_argument('--qemu-arg', action='append', default=[],
+                    help='extra QEMU argument (repeat)')
     ap.add_argument('--log', default='out/vmtest.log')
     ap.add_argument('--demo', action='store_true',
                     help='print the demo output, no test accounting')

@@ -86,14 +86,36 @@ typedef struct { s64 counter; } atomic64_t;
 #define atomic64_inc(a)		((void)__atomic_add_fetch(&(a)->counter, 1, __ATOMIC_RELAXED))
 #define atomic64_add(i, a)	((void)__atomic_add_fetch(&(a)->counter, (i), __ATOMIC_RELAXED))
 
-/* set_bit/clear_bit are atomic in the kernel, test_and_clear_bit orders fully */
-#define set_bit(nr, addr)	((void)__atomic_fetch_or(&(addr)[(nr) / 64], 1UL << ((nr) % 64), __ATOMIC_RELAXED))
-#define clear_bit(nr, addr)	((void)__atomic_fetch_and(&(addr)[(nr) / 64], ~(1UL << ((nr) % 64)), __ATOMIC_RELAXED))
-#define test_bit(nr, addr)	((__atomic_load_n(&(addr)[(nr) / 64], __ATOMIC_RELAXED) >> ((nr) % 64)) & 1)
-#define test_and_clear_bit(nr, addr) \
-	((__atomic_fetch_and(&(addr)[(nr) / 64], ~(1UL << ((nr) % 64)), __ATOMIC_SEQ_CST) >> ((nr) % 64)) & 1)
-#define test_and_set_bit(nr, addr) \
-	((__atomic_fetch_or(&(addr)[(nr) / 64], 1UL << ((nr) % 64), __ATOMIC_SEQ_CST) >> ((nr) % 64)) & 1)
+/* Bit operations: atomic like the kernel's; test_and_* order fully. */
+#define BIT_WORD(nr)	((nr) / BITS_PER_LONG)
+#define BIT_MASK(nr)	(1UL << ((nr) % BITS_PER_LONG))
+
+static inline void set_bit(long nr, unsigned long *addr)
+{
+	__atomic_fetch_or(&addr[BIT_WORD(nr)], BIT_MASK(nr), __ATOMIC_RELAXED);
+}
+
+static inline void clear_bit(long nr, unsigned long *addr)
+{
+	__atomic_fetch_and(&addr[BIT_WORD(nr)], ~BIT_MASK(nr), __ATOMIC_RELAXED);
+}
+
+static inline bool test_bit(long nr, const unsigned long *addr)
+{
+	return __atomic_load_n(&addr[BIT_WORD(nr)], __ATOMIC_RELAXED) & BIT_MASK(nr);
+}
+
+static inline bool test_and_set_bit(long nr, unsigned long *addr)
+{
+	return __atomic_fetch_or(&addr[BIT_WORD(nr)], BIT_MASK(nr),
+				 __ATOMIC_SEQ_CST) & BIT_MASK(nr);
+}
+
+static inline bool test_and_clear_bit(long nr, unsigned long *addr)
+{
+	return __atomic_fetch_and(&addr[BIT_WORD(nr)], ~BIT_MASK(nr),
+				  __ATOMIC_SEQ_CST) & BIT_MASK(nr);
+}
 
 /* --- locks ------------------------------------------------------------ */
 /* The core takes only raw arch spinlocks: they are real-mode safe. */
@@ -116,7 +138,12 @@ static inline void kfree(const void *p) { free((void *)p); }
 /* --- diagnostics ------------------------------------------------------ */
 /* A WARN in the core fails the running test (tools/testing/vxics/kunit.c). */
 void kunit_shim_warn(const char *file, int line, const char *cond);
-#define WARN_ON(c) ({ bool __c = !!(c); if (unlikely(__c)) kunit_shim_warn(__FILE__, __LINE__, #c); __c; })
+#define WARN_ON(c) ({							\
+	bool __c = !!(c);						\
+	if (unlikely(__c))						\
+		kunit_shim_warn(__FILE__, __LINE__, #c);		\
+	__c;								\
+})
 #define WARN_ON_ONCE(c)	WARN_ON(c)
 
 /* --- time ------------------------------------------------------------- */

@@ -20,8 +20,9 @@ struct kunit_shim_alloc {
 #define MAX_SUITES 64
 static struct kunit_suite *suites[MAX_SUITES];
 static int nr_suites;
-static struct kunit *_Atomic current_test;
-static _Atomic int stray_warnings;
+/* read by WARN_ON from any thread of a test: accessed atomically */
+static struct kunit *current_test;
+static int stray_warnings;
 
 void kunit_shim_register(struct kunit_suite **s)
 {
@@ -82,13 +83,13 @@ void kunit_mark_skipped(struct kunit *test, const char *fmt, ...)
 /* WARN_ON in the code under test: fail the running test. */
 void kunit_shim_warn(const char *file, int line, const char *cond)
 {
-	struct kunit *t = current_test;
+	struct kunit *t = __atomic_load_n(&current_test, __ATOMIC_SEQ_CST);
 
 	printf("        # WARNING: %s at %s:%d\n", cond, file, line);
 	if (t)
-		t->failed = true;
+		__atomic_store_n(&t->failed, true, __ATOMIC_SEQ_CST);
 	else
-		stray_warnings++;
+		__atomic_add_fetch(&stray_warnings, 1, __ATOMIC_SEQ_CST);
 }
 
 u64 vxics_shim_timebase(void)
@@ -192,17 +193,16 @@ int main(int argc, char **argv)
 			struct kunit test = { .name = c->name };
 			bool init_failed = false;
 
-			current_test = &test;
+			__atomic_store_n(&current_test, &test, __ATOMIC_SEQ_CST);
 			if (!setjmp(test.abort)) {
-				if (s->init && s->init(&test)) {
-					test.failed = init_failed = true;
-				} else {
+				init_failed = s->init && s->init(&test);
+				if (!init_failed)
 					c->run_case(&test);
-				}
 			}
+			test.failed |= init_failed;
 			if (!init_failed && s->exit)
 				s->exit(&test);
-			current_test = NULL;
+			__atomic_store_n(&current_test, NULL, __ATOMIC_SEQ_CST);
 			free_allocs(&test);
 			k++;
 			if (test.failed) {

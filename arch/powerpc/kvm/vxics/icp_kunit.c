@@ -41,11 +41,11 @@ static void vxics_icp_output_rule_r6(struct kunit *test)
 
 	for (pend = 0; pend < 256; pend += 5) {
 		for (cppr = 0; cppr < 256; cppr += 3) {
-			KUNIT_EXPECT_EQ(test,
-				vxics_icp_out(vxics_icp_word(0x1000, pend, cppr, 0xff, false)),
-				pend < cppr);
-			KUNIT_EXPECT_FALSE(test,
-				vxics_icp_out(vxics_icp_word(0, pend, cppr, 0xff, false)));
+			u64 busy = vxics_icp_word(0x1000, pend, cppr, 0xff, false);
+			u64 idle = vxics_icp_word(0, pend, cppr, 0xff, false);
+
+			KUNIT_EXPECT_EQ(test, vxics_icp_out(busy), pend < cppr);
+			KUNIT_EXPECT_FALSE(test, vxics_icp_out(idle));
 		}
 	}
 }

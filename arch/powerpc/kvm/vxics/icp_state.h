@@ -29,13 +29,13 @@
 #define VXICS_ICP_PEND_SHIFT	24
 #define VXICS_ICP_CPPR_SHIFT	32
 #define VXICS_ICP_MFRR_SHIFT	40
-#define VXICS_ICP_RESEND	(1ULL << 48)
-#define VXICS_ICP_OUT		(1ULL << 49)
+#define VXICS_ICP_RESEND	BIT_ULL(48)
+#define VXICS_ICP_OUT		BIT_ULL(49)
 
 #define VXICS_PRIO_MASKED	0xff	/* least favoured: nothing gets in */
 #define VXICS_IPI_IRQ		2	/* XISR value of the MFRR interrupt */
 #define VXICS_FIRST_SOURCE	16	/* R1: 1..15 are never sources */
-#define VXICS_NR_IRQS		(1u << 20)
+#define VXICS_NR_IRQS		BIT(20)
 
 static inline u32 vxics_icp_xisr(u64 w)
 {

@@ -16,7 +16,7 @@
 #include "icp_state.h"
 
 #define VXICS_ICS_SHIFT		10
-#define VXICS_ICS_SIZE		(1u << VXICS_ICS_SHIFT)
+#define VXICS_ICS_SIZE		BIT(VXICS_ICS_SHIFT)
 #define VXICS_NR_BLOCKS		(VXICS_NR_IRQS >> VXICS_ICS_SHIFT)
 #define VXICS_MAX_SERVERS	2048	/* ICP server numbers are below this */
 
@@ -47,7 +47,8 @@ struct vxics_source {
 };
 
 struct vxics_ics {
-	arch_spinlock_t lock;	/* protects src[], never held across an ICP cmpxchg loop of another controller */
+	/* protects src[]; never held across another controller's cmpxchg loop */
+	arch_spinlock_t lock;
 	u32 block;		/* irq >> VXICS_ICS_SHIFT */
 	struct vxics_source src[VXICS_ICS_SIZE];
 };

@@ -5,7 +5,7 @@
  */
 #include "lib/guest.h"
 
-GUEST_PAYLOAD(hcall)
+GUEST_PAYLOAD hcall
 	.org	VXT_GUEST_ENTRY
 	li	3, VXT_H_REPORT
 	li	4, 42
@@ -19,4 +19,6 @@ GUEST_PAYLOAD(hcall)
 	li	3, VXT_H_DONE
 	sc	1
 	b	.
-GUEST_END(hcall)
+	.org	0x400
+hang:	b	hang			/* entry for the rig's hung-guest check */
+GUEST_END hcall

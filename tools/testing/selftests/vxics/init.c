@@ -21,9 +21,10 @@
 #include <sys/wait.h>
 
 #define TEST_DIR	"/vxt"
-#define TEST_TIMEOUT	120	/* seconds per selftest */
+#define TEST_TIMEOUT	120	/* seconds per selftest, vxics.timeout=N */
 
 static char cmdline[4096];
+static unsigned int test_timeout = TEST_TIMEOUT;
 
 static const char *cmdline_value(const char *key)
 {
@@ -51,7 +52,7 @@ static void run_one(const char *name)
 		dup2(pfd[1], 2);
 		close(pfd[0]);
 		setpgid(0, 0);
-		alarm(TEST_TIMEOUT);	/* survives exec: SIGALRM ends a hung test */
+		alarm(test_timeout);	/* survives exec: SIGALRM ends a hung test */
 		execl(path, path, (char *)NULL);
 		printf("exec %s: %s\n", path, strerror(errno));
 		_exit(127);
@@ -98,6 +99,8 @@ int main(void)
 		close(fd);
 	}
 
+	if (cmdline_value("vxics.timeout="))
+		test_timeout = atoi(cmdline_value("vxics.timeout="));
 	if (cmdline_value("vxics.demo")) {
 		run_one("demo");
 	} else {

@@ -23,19 +23,21 @@
 
 #ifdef __ASSEMBLER__
 /*
- * GUEST_PAYLOAD(name) ... GUEST_END(name): a payload loaded at guest
+ * GUEST_PAYLOAD name ... GUEST_END name: a payload loaded at guest
  * physical 0; ".org" inside it places code at vector offsets.
  */
-#define GUEST_PAYLOAD(name)				\
-	.section .rodata.guest_##name, "a";		\
-	.balign 256;					\
-	.globl guest_##name##_start;			\
-guest_##name##_start:
+	.macro GUEST_PAYLOAD name
+	.section .rodata.guest_\name, "a"
+	.balign 256
+	.globl guest_\name\()_start
+	.set guest_\name\()_start, .
+	.endm
 
-#define GUEST_END(name)					\
-	.globl guest_##name##_end;			\
-guest_##name##_end:					\
+	.macro GUEST_END name
+	.globl guest_\name\()_end
+	.set guest_\name\()_end, .
 	.previous
+	.endm
 
 #else
 #define GUEST_DECLARE(name)				\

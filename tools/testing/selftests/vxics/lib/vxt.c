@@ -143,6 +143,7 @@ struct vxt_vcpu *vxt_vcpu_add(struct vxt_vm *vm, int id, uint64_t entry)
 	struct kvm_enable_cap papr = { .cap = KVM_CAP_PPC_PAPR };
 	struct vxt_vcpu *vcpu = calloc(1, sizeof(*vcpu));
 	struct kvm_regs regs;
+	uint64_t lpcr;
 	int runsz;
 
 	VXT_REQUIRE(vcpu, "calloc");
@@ -157,8 +158,8 @@ struct vxt_vcpu *vxt_vcpu_add(struct vxt_vm *vm, int id, uint64_t entry)
 	vcpu->run = mmap(NULL, runsz, PROT_READ | PROT_WRITE, MAP_SHARED,
 			 vcpu->fd, 0);
 	VXT_REQUIRE(vcpu->run != MAP_FAILED, "mmap kvm_run");
-	VXT_REQUIRE(!vxt_set_one_reg(vcpu, KVM_REG_PPC_LPCR_64,
-			vxt_get_one_reg(vcpu, KVM_REG_PPC_LPCR_64) | LPCR_ILE),
+	lpcr = vxt_get_one_reg(vcpu, KVM_REG_PPC_LPCR_64);
+	VXT_REQUIRE(!vxt_set_one_reg(vcpu, KVM_REG_PPC_LPCR_64, lpcr | LPCR_ILE),
 		    "set LPCR[ILE]");
 	VXT_REQUIRE(!ioctl(vcpu->fd, KVM_GET_REGS, &regs), "KVM_GET_REGS");
 	regs.pc = entry;

@@ -1,0 +1,17 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run sparse (make C=2) over our directories in the overlaid kernel tree;
+# any sparse warning in our files fails.  The directories are those the
+# top-level Kbuild lists.
+set -euo pipefail
+. "$(dirname "$0")/kernel-env.sh"
+
+"$TOP/scripts/build-kernel.sh" > /dev/null
+dirs=$(sed -n 's/^obj-[^+]*+= *//p' "$TOP/Kbuild")
+out=$("${KMAKE[@]}" -C "$OUT/linux" O="$OUT/build-linux" C=2 CHECK=sparse \
+	$dirs 2>&1) || { echo "$out"; die "sparse run failed"; }
+if echo "$out" | grep -E ': (warning|error):'; then
+	die "sparse found problems in our files"
+fi
+echo "sparse: clean ($dirs)"
