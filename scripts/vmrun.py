@@ -131,7 +131,10 @@ def main():
                 r = TAP.match(rest)
                 if r:
                     t['n'] += 1
-                    if r.group(1):
+                    if '# TODO' in rest:     # known gap: reported, not failed
+                        sskip += 1
+                        print('  TODO %s: %s' % (name, r.group(3)))
+                    elif r.group(1):
                         t['failed'] += 1
                         sfail += 1
                         print('  FAIL %s: %s' % (name, r.group(3)))
