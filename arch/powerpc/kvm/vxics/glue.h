@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vxics KVM glue: what the virtual-mode (device.c) and real-mode (hcall_rm.c)
+ * halves share.  struct kvmppc_xics and struct kvmppc_icp are the types
+ * KVM's headers only declare (asm/kvm_host.h): with CONFIG_KVM_VXICS they
+ * are ours.
+ */
+#ifndef _VXICS_GLUE_H
+#define _VXICS_GLUE_H
+
+#include <linux/kvm_host.h>
+#include <asm/kvm_ppc.h>
+#include "internal.h"
+#include "vxics.h"
+
+/* Work a real-mode hcall leaves for virtual mode (struct kvmppc_icp.rm_work) */
+#define VXICS_RM_KICK		BIT(0)	/* kick rm_kick[] (or all, on overflow) */
+#define VXICS_RM_KICK_ALL	BIT(1)
+#define VXICS_RM_NOTIFY		BIT(2)	/* run ack notifiers for rm_eoi_irq */
+#define VXICS_RM_DONE		BIT(3)	/* the hcall itself completed, rm_ret */
+
+#define VXICS_RM_MAX_KICKS	4
+
+struct kvmppc_icp {
+	struct vxics_icp core;
+	struct kvm_vcpu *vcpu;
+	/*
+	 * Deferred work.  Written only by this vCPU while it runs an hcall
+	 * in real mode and read by the same vCPU when it exits to virtual
+	 * mode, so it needs no atomics.
+	 */
+	u32 rm_work;
+	long rm_ret;
+	u32 rm_eoi_irq;
+	u8 n_rm_kick;
+	struct kvm_vcpu *rm_kick[VXICS_RM_MAX_KICKS];
+	/* statistics, shown in debugfs */
+	u64 n_rm_hcalls;	/* hcalls finished in real mode */
+	u64 n_rm_deferred;	/* ... that left work for virtual mode */
+	u64 n_vm_hcalls;	/* hcalls handled in virtual mode */
+	u64 n_kicks;
+	u64 n_notifies;
+};
+
+struct kvmppc_xics {
+	struct vxics core;
+	struct kvm *kvm;
+	struct kvm_device *dev;
+	struct dentry *dentry;
+};
+
+static inline struct kvmppc_xics *vxics_to_xics(struct vxics *vx)
+{
+	return container_of(vx, struct kvmppc_xics, core);
+}
+
+static inline struct kvmppc_icp *vxics_to_icp(struct vxics_icp *icp)
+{
+	return container_of(icp, struct kvmppc_icp, core);
+}
+
+extern const struct vxics_ops vxics_kvm_ops;
+void vxics_kvm_raise_virt(struct kvm_vcpu *vcpu);
+void vxics_kvm_lower_virt(struct kvm_vcpu *vcpu);
+void vxics_kvm_notify_virt(struct kvm *kvm, u32 irq);
+
+#endif /* _VXICS_GLUE_H */
