@@ -37,8 +37,13 @@
 #define VXT_PL_STOP_WORD	0x6bde0000	/* xori 30,30,0 */
 
 #ifdef __ASSEMBLER__
-#define VXT_PL_START	xori 31, 31, 0
-#define VXT_PL_STOP	xori 30, 30, 0
+	.macro	VXT_PL_START
+	xori	31, 31, 0
+	.endm
+
+	.macro	VXT_PL_STOP
+	xori	30, 30, 0
+	.endm
 
 /*
  * GUEST_PAYLOAD(name) ... GUEST_END(name): a payload loaded at guest
