@@ -62,6 +62,7 @@ ROWS = [
 SITE = re.compile(r'\[vxt\] pathlen: # site (0x[0-9a-f]+) (start|stop) (\S+)')
 SPAN = re.compile(r'^span vcpu=(\d+) start=(0x[0-9a-f]+) stop=(0x[0-9a-f]+) '
                   r'insns=(\d+) hits=(\S+)$')
+NOTES = '<!-- run.py regenerates everything above this line; notes below are kept -->'
 BANNER = re.compile(r'(Linux version \S+)')
 
 
@@ -147,9 +148,13 @@ def stats(spans):
     return n[0], int(statistics.median_low(n)), n[-1]
 
 
+NOISE = {'timer', 'irq'}
+
+
 def vmode(spans):
-    k = sum(1 for _, h in spans if 'vmode' in h)
-    return k, len(spans)
+    """(spans that left real mode, spans), host tick/interrupt spans aside"""
+    quiet = [h for _, h in spans if not h & NOISE]
+    return sum(1 for h in quiet if 'vmode' in h), len(quiet)
 
 
 def fmt_vmode(spans):
@@ -208,15 +213,19 @@ def report(results, banners, iters, runs, extra):
     L.append('')
     L.append('"Left real mode": the span executed `kvmppc_handle_exit_hv` '
              '(KVM-HV\'s virtual-mode guest-exit handler); spans that stay in '
-             'the real-mode hcall handlers never reach it.  Other kernel '
-             'functions seen inside spans (by site, first boot):\n')
+             'the real-mode hcall handlers never reach it.  Spans in which a '
+             'host timer tick or interrupt ran are left out of this column.  '
+             'Other kernel functions seen inside spans (by site, first boot; '
+             'vhcall = `kvmppc_pseries_do_hcall`, rmcomplete = '
+             '`kvmppc_xics_rm_complete`, ioctl = `kvm_vcpu_ioctl`, sched = '
+             '`__schedule`):\n')
     for k in kernels:
         seen = []
         for site, _ in ROWS:
             hs = set()
             for _, h in first[k].get(site, []):
                 hs |= h
-            hs.discard('vmode')
+            hs -= NOISE | {'vmode'}
             if hs:
                 seen.append('`%s`: %s' % (site, ', '.join(sorted(hs))))
         L.append('- %s: %s' % (k, '; '.join(seen) if seen else 'none'))
@@ -341,8 +350,14 @@ def main():
     md = report(results, banners, iters, runs,
                 {'command': 'make pathlen' if len(sys.argv) == 1 else cmdline})
     os.makedirs(os.path.dirname(a.report), exist_ok=True)
+    # Hand-written notes below the marker line survive a regeneration.
+    notes = NOTES + '\n'
+    if os.path.exists(a.report):
+        old = open(a.report).read()
+        if NOTES in old:
+            notes = old[old.index(NOTES):]
     with open(a.report, 'w') as f:
-        f.write(md)
+        f.write(md + notes)
     print(md)
     print('pathlen: report written to %s' % os.path.relpath(a.report, TOP))
     return 0
