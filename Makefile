@@ -5,13 +5,14 @@
 #   make demo     boot the emulated POWER8 host and run the demo guest
 #   make check    every test: userspace (ASan, TSan) and in the emulated host
 #   make lint     checkpatch --strict over our files
+#   make pathlen  path lengths (TCG instruction counts), ours vs upstream
 #   make kernel / initramfs / vmtest / utest    the pieces
 
 export PATH := /usr/sbin:/sbin:$(PATH)
 VMRUN := python3 scripts/vmrun.py --kernel out/build-linux/vmlinux \
 	 --initrd out/initramfs.cpio.gz
 
-.PHONY: all demo check lint deps kernel initramfs vmtest utest clean distclean
+.PHONY: all demo check lint deps kernel initramfs vmtest utest pathlen clean distclean
 all: kernel initramfs
 
 deps:
@@ -32,6 +33,9 @@ demo: kernel initramfs
 utest: deps
 	@$(MAKE) -s -C tools/testing/vxics run
 	@$(MAKE) -s -C tools/testing/vxics tsan
+
+pathlen: deps
+	@python3 bench/pathlen/run.py
 
 check: deps
 	@scripts/check.sh

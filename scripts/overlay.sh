@@ -43,7 +43,8 @@ if [ $stock = 0 ]; then
 fi
 
 stamp=$({ echo "$have"; stat -c %s:%Y "$KSRC_TARBALL"
-	  [ ${#hooks[@]} -gt 0 ] && cat "${hooks[@]}"; } | sha1sum | cut -c1-16)
+	  if [ ${#hooks[@]} -gt 0 ]; then cat "${hooks[@]}"; fi; } |
+	sha1sum | cut -c1-16)
 
 if [ "$(cat "$SRC/.vxics-stamp" 2>/dev/null)" != "$stamp" ]; then
 	echo "overlay: unpacking linux-source $have into $SRC"
