@@ -16,7 +16,7 @@
 #include "icp_state.h"
 
 #define VXICS_ICS_SHIFT		10
-#define VXICS_ICS_SIZE		(1u << VXICS_ICS_SHIFT)
+#define VXICS_ICS_SIZE		BIT(VXICS_ICS_SHIFT)
 #define VXICS_NR_BLOCKS		(VXICS_NR_IRQS >> VXICS_ICS_SHIFT)
 #define VXICS_MAX_SERVERS	2048	/* ICP server numbers are below this */
 
@@ -31,6 +31,21 @@
 #define VXICS_LEVEL_LOW		0	/* deassert an LSI; no-op on an MSI */
 #define VXICS_LEVEL_HIGH	1	/* assert an LSI / trigger an MSI */
 
+/*
+ * KVM_DEV_XICS_GRP_SOURCES attribute value (R27), bit-exact with the uapi
+ * KVM_XICS_* names of the same suffix; the glue checks they agree.
+ */
+#define VXICS_DESTINATION_SHIFT	0
+#define VXICS_DESTINATION_MASK	0xffffffffULL
+#define VXICS_PRIORITY_SHIFT	32
+#define VXICS_PRIORITY_MASK	0xffULL
+#define VXICS_LEVEL_SENSITIVE	BIT_ULL(40)
+#define VXICS_MASKED		BIT_ULL(41)
+#define VXICS_PENDING		BIT_ULL(42)
+#define VXICS_PRESENTED		BIT_ULL(43)
+#define VXICS_QUEUED		BIT_ULL(44)
+#define VXICS_SOURCE_ATTR_MASK	((1ULL << 45) - 1)
+
 /* bits of struct vxics_source.flags */
 #define VXICS_SRC_DEFINED	BIT(0)	/* created by userspace (R19) */
 #define VXICS_SRC_LSI		BIT(1)	/* level-sensitive */
@@ -39,6 +54,11 @@
 #define VXICS_SRC_MASKED_PENDING BIT(4)	/* arrived while masked (R20) */
 #define VXICS_SRC_RESEND	BIT(5)	/* refused by an ICP, waiting (R9) */
 
+/*
+ * One interrupt source.  Changed only under the ICS lock; flags is also
+ * read without it (READ_ONCE) as a hint by the resend scan, so writers use
+ * WRITE_ONCE.
+ */
 struct vxics_source {
 	u32 server;
 	u8 priority;		/* current; 0xff masked */
@@ -47,7 +67,8 @@ struct vxics_source {
 };
 
 struct vxics_ics {
-	arch_spinlock_t lock;	/* protects src[], never held across an ICP cmpxchg loop of another controller */
+	/* protects src[]; never held across another ICP's cmpxchg loop */
+	arch_spinlock_t lock;
 	u32 block;		/* irq >> VXICS_ICS_SHIFT */
 	struct vxics_source src[VXICS_ICS_SIZE];
 };
@@ -82,6 +103,7 @@ struct vxics {
 	struct vxics_ics *ics[VXICS_NR_BLOCKS];	/* R2: indexed by irq >> 10 */
 	struct vxics_icp *icp[VXICS_MAX_SERVERS];	/* by server number */
 	atomic64_t n_deliveries;
+	atomic64_t n_coalesced;		/* MSI triggers absorbed by PQ (R17) */
 };
 
 /* Setup and teardown (virtual mode) */
