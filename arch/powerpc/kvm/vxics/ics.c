@@ -591,3 +591,22 @@ int vxics_source_set(struct vxics *vx, u32 irq, u64 val)
 		vxics_deliver(vx, irq, false);
 	return 0;
 }
+
+/**
+ * vxics_attr_check() - which device attributes the native XICS device has
+ * @group: attribute group
+ * @attr: attribute within @group
+ *
+ * For the glue's has_attr/get_attr/set_attr: only source numbers in
+ * KVM_DEV_XICS_GRP_SOURCES exist.  KVM_DEV_XICS_GRP_CTRL, in particular
+ * its NR_SERVERS attribute, belongs to XICS-on-XIVE (R30).
+ *
+ * Return: 0 if the attribute exists, else -ENXIO.
+ */
+int vxics_attr_check(u32 group, u64 attr)
+{
+	if (group == VXICS_GRP_SOURCES && attr >= VXICS_FIRST_SOURCE &&
+	    attr < VXICS_NR_IRQS)
+		return 0;
+	return -ENXIO;
+}

@@ -46,6 +46,11 @@
 #define VXICS_QUEUED		BIT_ULL(44)
 #define VXICS_SOURCE_ATTR_MASK	((1ULL << 45) - 1)
 
+/* KVM device attribute groups, values of the uapi KVM_DEV_XICS_* names */
+#define VXICS_GRP_SOURCES	1	/* KVM_DEV_XICS_GRP_SOURCES */
+#define VXICS_GRP_CTRL		2	/* KVM_DEV_XICS_GRP_CTRL */
+#define VXICS_NR_SERVERS	1	/* KVM_DEV_XICS_NR_SERVERS, XIVE only */
+
 /* bits of struct vxics_source.flags */
 #define VXICS_SRC_DEFINED	BIT(0)	/* created by userspace (R19) */
 #define VXICS_SRC_LSI		BIT(1)	/* level-sensitive */
@@ -139,5 +144,6 @@ int vxics_source_get(struct vxics *vx, u32 irq, u64 *val);
 int vxics_source_set(struct vxics *vx, u32 irq, u64 val);
 u64 vxics_icp_get(struct vxics_icp *icp);
 int vxics_icp_set(struct vxics *vx, struct vxics_icp *icp, u64 val);
+int vxics_attr_check(u32 group, u64 attr);
 
 #endif /* _VXICS_H */
