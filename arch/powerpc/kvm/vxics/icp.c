@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * vxics presentation controller: the ICP state word and its save/restore
- * format.  Real-mode safe: pure computation on values passed in.
+ * vxics presentation controller (ICP): the state word, delivery into it,
+ * reject and resend, the interrupt hypercalls and the save/restore format.
+ *
+ * Real-mode safe unless a function says "virtual mode".  The state word is
+ * read with READ_ONCE and replaced only by cmpxchg (R5); every new word is
+ * built by vxics_icp_word(), which computes the output line (R6).
  */
 #include "internal.h"
-#include "icp_state.h"
+#include "core.h"
 
 /*
  * KVM_REG_PPC_ICP_STATE layout (R31), the migration ABI QEMU relies on:
@@ -70,4 +74,460 @@ u64 vxics_icp_from_onereg(u64 reg)
 			      reg >> ONEREG_PEND_SHIFT,
 			      reg >> ONEREG_CPPR_SHIFT,
 			      reg >> ONEREG_MFRR_SHIFT, false);
+}
+
+/**
+ * vxics_icp_find() - the ICP of a server number
+ * @vx: the VM's XICS
+ * @server: server number
+ *
+ * Return: the ICP, or NULL if none is attached for @server.
+ */
+struct vxics_icp *vxics_icp_find(struct vxics *vx, u32 server)
+{
+	if (server >= VXICS_MAX_SERVERS)
+		return NULL;
+	/* Pairs with the release in vxics_icp_attach(): state first. */
+	return smp_load_acquire(&vx->icp[server]);
+}
+
+/**
+ * vxics_icp_attach() - attach a vCPU's ICP under a server number (R4)
+ * @vx: the VM's XICS
+ * @icp: the glue's ICP, (re)initialised here
+ * @server: server number, below VXICS_MAX_SERVERS
+ * @owner: the glue's vCPU, stored in @icp->owner
+ *
+ * Virtual mode.  The ICP starts with CPPR 0, MFRR 0xff, no interrupt.
+ *
+ * Return: 0; -EINVAL for a server number out of range; -EEXIST if the
+ * server already has an ICP.  Nothing changes on error.
+ */
+int vxics_icp_attach(struct vxics *vx, struct vxics_icp *icp, u32 server,
+		     void *owner)
+{
+	unsigned long flags;
+	int ret = 0;
+
+	if (server >= VXICS_MAX_SERVERS)
+		return -EINVAL;
+	vxics_irq_save(flags);
+	arch_spin_lock(&vx->lock);
+	if (vx->icp[server]) {
+		ret = -EEXIST;
+	} else {
+		memset(icp, 0, sizeof(*icp));
+		icp->state = VXICS_ICP_INITIAL;
+		icp->server = server;
+		icp->owner = owner;
+		/* Initialised ICP before the pointer: lockless finders. */
+		smp_store_release(&vx->icp[server], icp);
+	}
+	arch_spin_unlock(&vx->lock);
+	vxics_irq_restore(flags);
+	return ret;
+}
+
+/**
+ * vxics_icp_detach() - remove an ICP from the server table
+ * @vx: the VM's XICS
+ * @icp: an attached ICP
+ *
+ * Virtual mode.  The caller keeps @icp alive until no CPU can still be
+ * delivering to it.  Later deliveries to the server are parked as resend
+ * until the source is retargeted.
+ */
+void vxics_icp_detach(struct vxics *vx, struct vxics_icp *icp)
+{
+	unsigned long flags;
+
+	vxics_irq_save(flags);
+	arch_spin_lock(&vx->lock);
+	if (icp->server < VXICS_MAX_SERVERS && vx->icp[icp->server] == icp)
+		WRITE_ONCE(vx->icp[icp->server], NULL);
+	arch_spin_unlock(&vx->lock);
+	vxics_irq_restore(flags);
+}
+
+/*
+ * Replace @old by @new.  A rising output raises the vCPU's interrupt (R6).
+ * @self_lowered: the caller lowered the output before reading @old (its
+ * own accept or CPPR raise), so raise again whenever @new has it.
+ */
+static bool icp_cas(struct vxics *vx, struct vxics_icp *icp, u64 old, u64 new,
+		    bool self_lowered)
+{
+	if (cmpxchg(&icp->state, old, new) != old)
+		return false;
+	if (vxics_icp_out(new) && (self_lowered || !vxics_icp_out(old)))
+		vx->ops->raise(vx, icp);
+	return true;
+}
+
+/**
+ * vxics_icp_try_deliver() - one cmpxchg loop putting a source into an ICP
+ * @vx: the VM's XICS
+ * @icp: target ICP
+ * @irq: source number
+ * @prio: its priority
+ * @reject: set to the XISR displaced on success (0, the IPI or a source)
+ *
+ * R7: succeeds only if @prio is below CPPR, MFRR and the pending priority;
+ * otherwise sets need-resend in the same cmpxchg.
+ *
+ * Return: true if @irq is now the ICP's XISR.
+ */
+bool vxics_icp_try_deliver(struct vxics *vx, struct vxics_icp *icp, u32 irq,
+			   u8 prio, u32 *reject)
+{
+	u64 old, new;
+	bool ok;
+
+	do {
+		old = READ_ONCE(icp->state);
+		ok = prio < vxics_icp_cppr(old) && prio < vxics_icp_mfrr(old) &&
+		     prio < vxics_icp_pend(old);
+		if (ok)
+			new = vxics_icp_word(irq, prio, vxics_icp_cppr(old),
+					     vxics_icp_mfrr(old),
+					     vxics_icp_resend(old));
+		else
+			new = old | VXICS_ICP_RESEND;
+	} while (!icp_cas(vx, icp, old, new, false));
+
+	*reject = ok ? vxics_icp_xisr(old) : 0;
+	if (ok) {
+		atomic64_inc(&vx->n_deliveries);
+		if (*reject)
+			atomic64_inc(&icp->n_rejects);
+	}
+	return ok;
+}
+
+/**
+ * vxics_icp_do_resend() - deliver again every source marked for resend (R9)
+ * @vx: the VM's XICS
+ * @icp: an ICP whose need-resend the caller has just cleared by cmpxchg
+ *
+ * Scans the blocks marked in @icp's resend map; each marked source of
+ * such a block gets a delivery attempt, which takes its RESEND mark.
+ */
+void vxics_icp_do_resend(struct vxics *vx, struct vxics_icp *icp)
+{
+	unsigned long bits;
+	struct vxics_ics *ics;
+	u32 w, b, blk, i;
+
+	for (w = 0; w < ARRAY_SIZE(icp->resend_map); w++) {
+		/*
+		 * The caller's cmpxchg clearing need-resend is fully ordered,
+		 * so this read cannot see the map older than that clear;
+		 * a marker whose bit we miss sees the clear (deliver_once()).
+		 */
+		if (!READ_ONCE(icp->resend_map[w]))
+			continue;
+		/* Fully ordered: marks set before a bit we take are seen. */
+		bits = xchg(&icp->resend_map[w], 0UL);
+		for (b = 0; b < BITS_PER_LONG; b++) {
+			if (!(bits & BIT(b)))
+				continue;
+			blk = w * BITS_PER_LONG + b;
+			ics = vxics_ics_find(vx, blk << VXICS_ICS_SHIFT);
+			if (!ics)
+				continue;
+			for (i = 0; i < VXICS_ICS_SIZE; i++) {
+				if (!(READ_ONCE(ics->src[i].flags) &
+				      VXICS_SRC_RESEND))
+					continue;
+				atomic64_inc(&icp->n_resends);
+				vxics_deliver(vx, blk << VXICS_ICS_SHIFT | i,
+					      true);
+			}
+		}
+	}
+}
+
+/*
+ * CPPR becomes less favoured (H_CPPR lowering, H_EOI; R14, R15): present
+ * the IPI if it now gets in, take and clear need-resend, then deliver what
+ * the IPI displaced and resend what was refused.
+ */
+static void icp_down_cppr(struct vxics *vx, struct vxics_icp *icp, u8 cppr)
+{
+	u32 xisr, reject;
+	u64 old, new;
+	u8 pend, mfrr;
+
+	do {
+		old = READ_ONCE(icp->state);
+		xisr = vxics_icp_xisr(old);
+		pend = vxics_icp_pend(old);
+		mfrr = vxics_icp_mfrr(old);
+		reject = 0;
+		if (mfrr < cppr && mfrr <= pend) {
+			reject = xisr;
+			xisr = VXICS_IPI_IRQ;
+			pend = mfrr;
+		}
+		new = vxics_icp_word(xisr, pend, cppr, mfrr, false);
+	} while (!icp_cas(vx, icp, old, new, false));
+
+	if (reject >= VXICS_FIRST_SOURCE) {
+		atomic64_inc(&icp->n_rejects);
+		vxics_deliver(vx, reject, false);
+	}
+	if (vxics_icp_resend(old))
+		vxics_icp_do_resend(vx, icp);
+}
+
+/**
+ * vxics_h_xirr() - H_XIRR: accept the presented interrupt (R11)
+ * @vx: the VM's XICS
+ * @icp: the calling vCPU's ICP
+ * @xirr: set to (CPPR << 24) | XISR as they were
+ *
+ * If XISR was set, CPPR takes its priority and XISR is cleared.
+ *
+ * Return: H_SUCCESS.
+ */
+long vxics_h_xirr(struct vxics *vx, struct vxics_icp *icp, u64 *xirr)
+{
+	u64 old, new;
+
+	/* Before the cmpxchg: a raise after it (ours or others') wins. */
+	vx->ops->lower(vx, icp);
+	do {
+		old = READ_ONCE(icp->state);
+		if (!vxics_icp_xisr(old))
+			break;
+		new = vxics_icp_word(0, VXICS_PRIO_MASKED, vxics_icp_pend(old),
+				     vxics_icp_mfrr(old),
+				     vxics_icp_resend(old));
+	} while (!icp_cas(vx, icp, old, new, true));
+
+	*xirr = (u64)vxics_icp_cppr(old) << 24 | vxics_icp_xisr(old);
+	return H_SUCCESS;
+}
+
+/**
+ * vxics_h_xirr_x() - H_XIRR_X: H_XIRR plus the timebase (R12)
+ * @vx: the VM's XICS
+ * @icp: the calling vCPU's ICP
+ * @xirr: as for vxics_h_xirr()
+ * @tb: set to the timebase
+ *
+ * Return: H_SUCCESS.
+ */
+long vxics_h_xirr_x(struct vxics *vx, struct vxics_icp *icp, u64 *xirr,
+		    u64 *tb)
+{
+	long rc = vxics_h_xirr(vx, icp, xirr);
+
+	*tb = vxics_timebase();
+	return rc;
+}
+
+/**
+ * vxics_h_ipoll() - H_IPOLL: read an ICP without changing it (R13)
+ * @vx: the VM's XICS
+ * @server: server number of the ICP
+ * @xirr: set to (CPPR << 24) | XISR
+ * @mfrr: set to MFRR
+ *
+ * Return: H_SUCCESS, or H_PARAMETER for an unknown server.
+ */
+long vxics_h_ipoll(struct vxics *vx, u32 server, u64 *xirr, u64 *mfrr)
+{
+	struct vxics_icp *icp = vxics_icp_find(vx, server);
+	u64 w;
+
+	if (!icp)
+		return H_PARAMETER;
+	w = READ_ONCE(icp->state);
+	*xirr = (u64)vxics_icp_cppr(w) << 24 | vxics_icp_xisr(w);
+	*mfrr = vxics_icp_mfrr(w);
+	return H_SUCCESS;
+}
+
+/**
+ * vxics_h_cppr() - H_CPPR: set the processor priority (R14)
+ * @vx: the VM's XICS
+ * @icp: the calling vCPU's ICP
+ * @cppr: new CPPR, 0..0xff
+ *
+ * Less favoured: as icp_down_cppr().  More favoured: lowers the output
+ * and rejects XISR if its priority no longer gets in (R8).
+ *
+ * Return: H_SUCCESS, or H_PARAMETER (nothing changed) if @cppr > 0xff.
+ */
+long vxics_h_cppr(struct vxics *vx, struct vxics_icp *icp, u64 cppr)
+{
+	u32 xisr, reject;
+	u64 old, new;
+	u8 pend;
+
+	if (cppr > VXICS_PRIO_MASKED)
+		return H_PARAMETER;
+	old = READ_ONCE(icp->state);
+	if (cppr == vxics_icp_cppr(old))
+		return H_SUCCESS;
+	if (cppr > vxics_icp_cppr(old)) {
+		icp_down_cppr(vx, icp, cppr);
+		return H_SUCCESS;
+	}
+
+	/*
+	 * Only this vCPU changes its CPPR, so it stays more favoured across
+	 * the loop.  Lower before the cmpxchg, as in vxics_h_xirr().
+	 */
+	vx->ops->lower(vx, icp);
+	do {
+		old = READ_ONCE(icp->state);
+		xisr = vxics_icp_xisr(old);
+		pend = vxics_icp_pend(old);
+		reject = 0;
+		if (cppr <= pend) {
+			reject = xisr;
+			xisr = 0;
+			pend = VXICS_PRIO_MASKED;
+		}
+		new = vxics_icp_word(xisr, pend, cppr, vxics_icp_mfrr(old),
+				     vxics_icp_resend(old));
+	} while (!icp_cas(vx, icp, old, new, true));
+
+	/* R8: a rejected IPI stays in MFRR; a source is delivered afresh. */
+	if (reject >= VXICS_FIRST_SOURCE) {
+		atomic64_inc(&icp->n_rejects);
+		vxics_deliver(vx, reject, false);
+	}
+	return H_SUCCESS;
+}
+
+/**
+ * vxics_h_eoi() - H_EOI: end of interrupt (R15)
+ * @vx: the VM's XICS
+ * @icp: the calling vCPU's ICP
+ * @xirr: CPPR to restore in bits 24-31, interrupt number in bits 0-23
+ *
+ * Restores CPPR like a lowering H_CPPR; for a source, then runs its EOI
+ * (R17, R18) and the ack notifiers.
+ *
+ * Return: H_SUCCESS; H_PARAMETER, changing nothing, if @xirr has bits
+ * above 31 or names neither the IPI nor a defined source.
+ */
+long vxics_h_eoi(struct vxics *vx, struct vxics_icp *icp, u64 xirr)
+{
+	u32 irq = xirr & VXICS_ICP_XISR_MASK;
+	struct vxics_ics *ics;
+
+	if (xirr >> 32)
+		return H_PARAMETER;
+	if (irq != VXICS_IPI_IRQ && !vxics_source_find(vx, irq, &ics))
+		return H_PARAMETER;
+	icp_down_cppr(vx, icp, xirr >> 24);
+	if (irq == VXICS_IPI_IRQ)
+		return H_SUCCESS;
+	return vxics_source_eoi(vx, irq);
+}
+
+/**
+ * vxics_h_ipi() - H_IPI: set a server's MFRR (R16)
+ * @vx: the VM's XICS
+ * @icp: the calling vCPU's ICP (unused: any vCPU may IPI any server)
+ * @server: target server number
+ * @mfrr: new MFRR, 0..0xff
+ *
+ * If the IPI now gets in, it displaces XISR (R8) at priority @mfrr; if
+ * MFRR became less favoured, refused sources are resent.
+ *
+ * Return: H_SUCCESS, or H_PARAMETER (nothing changed) for an unknown
+ * server or @mfrr > 0xff.
+ */
+long vxics_h_ipi(struct vxics *vx, struct vxics_icp *icp, u64 server,
+		 u64 mfrr)
+{
+	struct vxics_icp *target;
+	bool rsd, resend;
+	u32 xisr, reject;
+	u64 old, new;
+	u8 pend, cppr;
+
+	if (server >= VXICS_MAX_SERVERS || mfrr > VXICS_PRIO_MASKED)
+		return H_PARAMETER;
+	target = vxics_icp_find(vx, server);
+	if (!target)
+		return H_PARAMETER;
+
+	do {
+		old = READ_ONCE(target->state);
+		xisr = vxics_icp_xisr(old);
+		pend = vxics_icp_pend(old);
+		cppr = vxics_icp_cppr(old);
+		rsd = vxics_icp_resend(old);
+		reject = 0;
+		resend = false;
+		if (mfrr < cppr && mfrr <= pend) {
+			reject = xisr;
+			xisr = VXICS_IPI_IRQ;
+			pend = mfrr;
+		}
+		if (mfrr > vxics_icp_mfrr(old)) {
+			resend = rsd;
+			rsd = false;
+		}
+		new = vxics_icp_word(xisr, pend, cppr, mfrr, rsd);
+	} while (!icp_cas(vx, target, old, new, false));
+
+	if (reject >= VXICS_FIRST_SOURCE) {
+		atomic64_inc(&target->n_rejects);
+		vxics_deliver(vx, reject, false);
+	}
+	if (resend)
+		vxics_icp_do_resend(vx, target);
+	return H_SUCCESS;
+}
+
+/**
+ * vxics_icp_get() - KVM_REG_PPC_ICP_STATE get (R31)
+ * @icp: the ICP
+ *
+ * Return: the one-reg value.
+ */
+u64 vxics_icp_get(struct vxics_icp *icp)
+{
+	return vxics_icp_to_onereg(READ_ONCE(icp->state));
+}
+
+/**
+ * vxics_icp_set() - KVM_REG_PPC_ICP_STATE set (virtual mode; R31, R32)
+ * @vx: the VM's XICS
+ * @icp: the ICP
+ * @val: one-reg value
+ *
+ * A displaced XISR is not rejected: userspace restores the sources to
+ * match.  Sources refused before are resent, the restored CPPR/MFRR may
+ * let them in.
+ *
+ * Return: 0, or -EINVAL (nothing changed) for an inconsistent state or a
+ * source XISR whose block does not exist.
+ */
+int vxics_icp_set(struct vxics *vx, struct vxics_icp *icp, u64 val)
+{
+	u64 old, new;
+	u32 xisr;
+
+	if (vxics_icp_check_onereg(val))
+		return -EINVAL;
+	new = vxics_icp_from_onereg(val);
+	xisr = vxics_icp_xisr(new);
+	if (xisr >= VXICS_FIRST_SOURCE && !vxics_ics_find(vx, xisr))
+		return -EINVAL;
+
+	vx->ops->lower(vx, icp);
+	do {
+		old = READ_ONCE(icp->state);
+	} while (!icp_cas(vx, icp, old, new, true));
+	if (vxics_icp_resend(old))
+		vxics_icp_do_resend(vx, icp);
+	return 0;
 }

@@ -21,5 +21,19 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/export.h>
+#include <linux/irqflags.h>
+#include <asm/time.h>
+
+/* Timebase for H_XIRR_X (R12). */
+#define vxics_timebase()	mftb()
+
+/*
+ * Interrupts off around the ICS lock in virtual mode, so a holder is never
+ * preempted or interrupted while a real-mode CPU spins on the lock.  The
+ * raw variant does no tracing; in real mode interrupts are already
+ * soft-disabled, so save/restore only rewrite the same mask in the paca.
+ */
+#define vxics_irq_save(flags)		raw_local_irq_save(flags)
+#define vxics_irq_restore(flags)	raw_local_irq_restore(flags)
 
 #endif /* _VXICS_INTERNAL_H */

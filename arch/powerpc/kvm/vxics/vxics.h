@@ -31,6 +31,26 @@
 #define VXICS_LEVEL_LOW		0	/* deassert an LSI; no-op on an MSI */
 #define VXICS_LEVEL_HIGH	1	/* assert an LSI / trigger an MSI */
 
+/*
+ * KVM_DEV_XICS_GRP_SOURCES attribute value (R27), bit-exact with the uapi
+ * KVM_XICS_* names of the same suffix; the glue checks they agree.
+ */
+#define VXICS_DESTINATION_SHIFT	0
+#define VXICS_DESTINATION_MASK	0xffffffffULL
+#define VXICS_PRIORITY_SHIFT	32
+#define VXICS_PRIORITY_MASK	0xffULL
+#define VXICS_LEVEL_SENSITIVE	BIT_ULL(40)
+#define VXICS_MASKED		BIT_ULL(41)
+#define VXICS_PENDING		BIT_ULL(42)
+#define VXICS_PRESENTED		BIT_ULL(43)
+#define VXICS_QUEUED		BIT_ULL(44)
+#define VXICS_SOURCE_ATTR_MASK	((1ULL << 45) - 1)
+
+/* KVM device attribute groups, values of the uapi KVM_DEV_XICS_* names */
+#define VXICS_GRP_SOURCES	1	/* KVM_DEV_XICS_GRP_SOURCES */
+#define VXICS_GRP_CTRL		2	/* KVM_DEV_XICS_GRP_CTRL */
+#define VXICS_NR_SERVERS	1	/* KVM_DEV_XICS_NR_SERVERS, XIVE only */
+
 /* bits of struct vxics_source.flags */
 #define VXICS_SRC_DEFINED	BIT(0)	/* created by userspace (R19) */
 #define VXICS_SRC_LSI		BIT(1)	/* level-sensitive */
@@ -39,6 +59,11 @@
 #define VXICS_SRC_MASKED_PENDING BIT(4)	/* arrived while masked (R20) */
 #define VXICS_SRC_RESEND	BIT(5)	/* refused by an ICP, waiting (R9) */
 
+/*
+ * One interrupt source.  Changed only under the ICS lock; flags is also
+ * read without it (READ_ONCE) as a hint by the resend scan, so writers use
+ * WRITE_ONCE.
+ */
 struct vxics_source {
 	u32 server;
 	u8 priority;		/* current; 0xff masked */
@@ -47,7 +72,7 @@ struct vxics_source {
 };
 
 struct vxics_ics {
-	/* protects src[]; never held across another controller's cmpxchg loop */
+	/* protects src[]; never held across another ICP's cmpxchg loop */
 	arch_spinlock_t lock;
 	u32 block;		/* irq >> VXICS_ICS_SHIFT */
 	struct vxics_source src[VXICS_ICS_SIZE];
@@ -83,6 +108,7 @@ struct vxics {
 	struct vxics_ics *ics[VXICS_NR_BLOCKS];	/* R2: indexed by irq >> 10 */
 	struct vxics_icp *icp[VXICS_MAX_SERVERS];	/* by server number */
 	atomic64_t n_deliveries;
+	atomic64_t n_coalesced;		/* MSI triggers absorbed by PQ (R17) */
 };
 
 /* Setup and teardown (virtual mode) */
@@ -118,5 +144,6 @@ int vxics_source_get(struct vxics *vx, u32 irq, u64 *val);
 int vxics_source_set(struct vxics *vx, u32 irq, u64 val);
 u64 vxics_icp_get(struct vxics_icp *icp);
 int vxics_icp_set(struct vxics *vx, struct vxics_icp *icp, u64 val);
+int vxics_attr_check(u32 group, u64 attr);
 
 #endif /* _VXICS_H */

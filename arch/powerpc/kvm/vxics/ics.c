@@ -1,0 +1,612 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vxics source controllers (ICS): blocks of sources found from the
+ * interrupt number alone, the P/Q and level state of each source, the
+ * delivery of a source to its ICP, the RTAS calls and the migration format
+ * of a source.
+ *
+ * Real-mode safe unless a function says "virtual mode": the lock is an
+ * arch spinlock, blocks come from kzalloc (linear map) and are published
+ * once, and are only freed when the VM goes away.
+ */
+#include "internal.h"
+#include "core.h"
+
+#define SRC_IDX(irq)	((irq) & (VXICS_ICS_SIZE - 1))
+
+static unsigned long ics_lock(struct vxics_ics *ics)
+{
+	unsigned long flags;
+
+	vxics_irq_save(flags);
+	arch_spin_lock(&ics->lock);
+	return flags;
+}
+
+static void ics_unlock(struct vxics_ics *ics, unsigned long flags)
+{
+	arch_spin_unlock(&ics->lock);
+	vxics_irq_restore(flags);
+}
+
+/* Under the ICS lock; the resend scan reads flags without it. */
+static void src_set_flags(struct vxics_source *src, u8 flags)
+{
+	WRITE_ONCE(src->flags, flags);
+}
+
+/**
+ * vxics_init() - set up the emulated XICS of a VM (virtual mode)
+ * @vx: zeroed or not, is overwritten
+ * @ops: effects the core asks of the glue, all three callbacks required
+ * @priv: the glue's VM, stored in @vx->priv
+ *
+ * Return: 0, or -EINVAL if @ops is incomplete.
+ */
+int vxics_init(struct vxics *vx, const struct vxics_ops *ops, void *priv)
+{
+	if (!ops || !ops->raise || !ops->lower || !ops->eoi_notify)
+		return -EINVAL;
+	memset(vx, 0, sizeof(*vx));
+	vx->ops = ops;
+	vx->priv = priv;
+	vx->lock = (arch_spinlock_t)__ARCH_SPIN_LOCK_UNLOCKED;
+	return 0;
+}
+
+/**
+ * vxics_destroy() - free the source blocks of a VM (virtual mode)
+ * @vx: the VM's XICS; no CPU may be using it any more
+ *
+ * ICPs belong to the glue and are not freed here.
+ */
+void vxics_destroy(struct vxics *vx)
+{
+	u32 i;
+
+	for (i = 0; i < VXICS_NR_BLOCKS; i++) {
+		kfree(vx->ics[i]);
+		vx->ics[i] = NULL;
+	}
+}
+
+/**
+ * vxics_ics_find() - the source block holding an interrupt number (R2)
+ * @vx: the VM's XICS
+ * @irq: global interrupt number
+ *
+ * One array load, no lock: safe in real mode and against a concurrent
+ * ics_get_or_create().
+ *
+ * Return: the block, or NULL if @irq is out of range or its block was
+ * never created.
+ */
+struct vxics_ics *vxics_ics_find(struct vxics *vx, u32 irq)
+{
+	if (irq >= VXICS_NR_IRQS)
+		return NULL;
+	/* Pairs with the release in ics_get_or_create(): contents first. */
+	return smp_load_acquire(&vx->ics[irq >> VXICS_ICS_SHIFT]);
+}
+
+/*
+ * Virtual mode.  The block is allocated before taking vx->lock, which is an
+ * arch spinlock that must not be held across a sleeping allocation; a racing
+ * creator's block is freed unused.
+ */
+static struct vxics_ics *ics_get_or_create(struct vxics *vx, u32 irq)
+{
+	u32 blk = irq >> VXICS_ICS_SHIFT;
+	struct vxics_ics *ics, *new;
+	unsigned long flags;
+	u32 i;
+
+	ics = vxics_ics_find(vx, irq);
+	if (ics)
+		return ics;
+	new = kzalloc(sizeof(*new), GFP_KERNEL);
+	if (!new)
+		return NULL;
+	new->lock = (arch_spinlock_t)__ARCH_SPIN_LOCK_UNLOCKED;
+	new->block = blk;
+	for (i = 0; i < VXICS_ICS_SIZE; i++) {
+		/* R3: server 0, masked; not defined until userspace says so */
+		new->src[i].priority = VXICS_PRIO_MASKED;
+		new->src[i].saved_priority = VXICS_PRIO_MASKED;
+	}
+
+	vxics_irq_save(flags);
+	arch_spin_lock(&vx->lock);
+	ics = vx->ics[blk];
+	if (!ics) {
+		/* Initialised contents before the pointer (R2 lookups). */
+		smp_store_release(&vx->ics[blk], new);
+		ics = new;
+		new = NULL;
+	}
+	arch_spin_unlock(&vx->lock);
+	vxics_irq_restore(flags);
+	kfree(new);
+	return ics;
+}
+
+/**
+ * vxics_source_find() - a defined source and its block
+ * @vx: the VM's XICS
+ * @irq: global interrupt number
+ * @icsp: set to the source's block when one is returned
+ *
+ * A source, once defined, stays defined, so the flag may be tested
+ * without the lock.
+ *
+ * Return: the source, or NULL if @irq is not a defined source (R1, R19).
+ */
+struct vxics_source *vxics_source_find(struct vxics *vx, u32 irq,
+				       struct vxics_ics **icsp)
+{
+	struct vxics_source *src;
+	struct vxics_ics *ics;
+
+	if (irq < VXICS_FIRST_SOURCE)
+		return NULL;
+	ics = vxics_ics_find(vx, irq);
+	if (!ics)
+		return NULL;
+	src = &ics->src[SRC_IDX(irq)];
+	if (!(READ_ONCE(src->flags) & VXICS_SRC_DEFINED))
+		return NULL;
+	*icsp = ics;
+	return src;
+}
+
+/*
+ * One delivery attempt of @irq.  The interrupt is "in hand" from the moment
+ * the caller decided to deliver it (or took its RESEND mark) until it is
+ * either in an ICP's XISR or recorded again as MASKED_PENDING or RESEND
+ * under the ICS lock; exactly one CPU holds it at any time, which is what
+ * makes every interrupt presented once.
+ *
+ * Return: a source interrupt the delivery displaced from the ICP (R8), to
+ * be delivered as a fresh attempt, or 0.
+ */
+static u32 deliver_once(struct vxics *vx, u32 irq, bool resend)
+{
+	struct vxics_source *src;
+	struct vxics_ics *ics;
+	struct vxics_icp *icp;
+	unsigned long flags;
+	u32 server, reject;
+	u8 prio;
+
+	src = vxics_source_find(vx, irq, &ics);
+	if (!src)
+		return 0;
+again:
+	flags = ics_lock(ics);
+	if (resend) {
+		if (!(src->flags & VXICS_SRC_RESEND)) {
+			/* somebody else took the mark and delivers it */
+			ics_unlock(ics, flags);
+			return 0;
+		}
+		src_set_flags(src, src->flags & ~VXICS_SRC_RESEND);
+	}
+	/* R10: the server as of now, it may have been retargeted */
+	server = src->server;
+	prio = src->priority;
+	if (prio == VXICS_PRIO_MASKED) {
+		/* R20: remembered until int-on / set-xive unmasks it */
+		src_set_flags(src, src->flags | VXICS_SRC_MASKED_PENDING);
+		ics_unlock(ics, flags);
+		return 0;
+	}
+	icp = vxics_icp_find(vx, server);
+	if (!icp) {
+		/* ICP detached: wait for a retarget (R21) */
+		src_set_flags(src, src->flags | VXICS_SRC_RESEND);
+		ics_unlock(ics, flags);
+		return 0;
+	}
+	ics_unlock(ics, flags);
+
+	/* R10: the ICP's cmpxchg loop runs without the ICS lock held. */
+	if (vxics_icp_try_deliver(vx, icp, irq, prio, &reject))
+		return reject >= VXICS_FIRST_SOURCE ? reject : 0;
+
+	/* Refused; the same cmpxchg set the ICP's need-resend (R7, R9). */
+	flags = ics_lock(ics);
+	if (src->server != server || src->priority != prio) {
+		/*
+		 * Retargeted or reprioritised while we had it in hand: the
+		 * changer saw no mark and delivered nothing, so we try again
+		 * with the new values rather than park it on the old ICP.
+		 */
+		ics_unlock(ics, flags);
+		resend = false;
+		goto again;
+	}
+	src_set_flags(src, src->flags | VXICS_SRC_RESEND);
+	ics_unlock(ics, flags);
+	/*
+	 * The RESEND mark must be visible before the block bit: a resend
+	 * scan that finds the bit (test_and_clear_bit, fully ordered) reads
+	 * the flags without the lock and must see the mark.
+	 */
+	smp_wmb();
+	set_bit(ics->block, icp->resend_map);
+	/*
+	 * Store (block bit) then load (need-resend): the resend side does
+	 * the mirror image, clearing need-resend with a cmpxchg (a full
+	 * barrier) and then testing the bit.  With a full barrier on both
+	 * sides at least one of us sees the other's store: either the scan
+	 * finds our bit, or we see need-resend clear below and retry
+	 * ourselves.  If we see it set, it is a need-resend whose clearing
+	 * (and scan) is still to come, after our bit.  Taking the RESEND
+	 * mark under the lock decides who delivers, so never both.
+	 */
+	smp_mb();
+	if (!vxics_icp_resend(READ_ONCE(icp->state))) {
+		resend = true;
+		goto again;
+	}
+	return 0;
+}
+
+/**
+ * vxics_deliver() - present a source's interrupt to the ICP it targets
+ * @vx: the VM's XICS
+ * @irq: a defined source
+ * @resend: deliver only if the source is still marked RESEND, taking the
+ *	mark; false for an interrupt the caller already holds
+ *
+ * Delivers, remembers it as masked-pending (R20) or marks it for resend
+ * (R9); interrupts it displaces are delivered in turn (R8), iteratively.
+ */
+void vxics_deliver(struct vxics *vx, u32 irq, bool resend)
+{
+	while (irq) {
+		irq = deliver_once(vx, irq, resend);
+		resend = false;
+	}
+}
+
+/**
+ * vxics_set_level() - an event on a source: MSI trigger, LSI line change
+ * @vx: the VM's XICS
+ * @irq: a defined source
+ * @level: VXICS_LEVEL_HIGH or VXICS_LEVEL_LOW
+ *
+ * MSI (R17): a trigger moves P/Q 00->P (present), P->PQ, PQ->PQ
+ * (coalesced, counted in @vx->n_coalesced); LOW does nothing.
+ * LSI (R18): HIGH with P set does nothing, else sets P and presents; LOW
+ * clears P and Q.
+ *
+ * Return: 0, or -EINVAL for an undefined source (R19) or a bad @level,
+ * changing nothing.
+ */
+int vxics_set_level(struct vxics *vx, u32 irq, int level)
+{
+	struct vxics_source *src;
+	struct vxics_ics *ics;
+	unsigned long flags;
+	bool present = false;
+	u8 f;
+
+	if (level != VXICS_LEVEL_LOW && level != VXICS_LEVEL_HIGH)
+		return -EINVAL;
+	src = vxics_source_find(vx, irq, &ics);
+	if (!src)
+		return -EINVAL;
+
+	flags = ics_lock(ics);
+	f = src->flags;
+	if (f & VXICS_SRC_LSI) {
+		if (level == VXICS_LEVEL_LOW)
+			f &= ~(VXICS_SRC_P | VXICS_SRC_Q);
+		else if (!(f & VXICS_SRC_P))
+			present = true;
+		f |= present ? VXICS_SRC_P : 0;
+	} else if (level == VXICS_LEVEL_HIGH) {
+		if (!(f & VXICS_SRC_P))
+			present = true;
+		else if (f & VXICS_SRC_Q)
+			atomic64_inc(&vx->n_coalesced);
+		f |= (f & VXICS_SRC_P) ? VXICS_SRC_Q : VXICS_SRC_P;
+	}
+	src_set_flags(src, f);
+	ics_unlock(ics, flags);
+
+	if (present)
+		vxics_deliver(vx, irq, false);
+	return 0;
+}
+
+/**
+ * vxics_source_eoi() - the source side of H_EOI (R15, R17, R18)
+ * @vx: the VM's XICS
+ * @irq: interrupt number from the XIRR the guest wrote
+ *
+ * MSI: Q shifts into P, and the source is presented again if P is then
+ * set.  LSI: presented again while the line is asserted.  Then the glue's
+ * ack notifiers run.
+ *
+ * Return: H_SUCCESS, or H_PARAMETER if @irq is not a defined source.
+ */
+long vxics_source_eoi(struct vxics *vx, u32 irq)
+{
+	struct vxics_source *src;
+	struct vxics_ics *ics;
+	unsigned long flags;
+	bool present;
+	u8 f;
+
+	src = vxics_source_find(vx, irq, &ics);
+	if (!src)
+		return H_PARAMETER;
+
+	flags = ics_lock(ics);
+	f = src->flags;
+	if (!(f & VXICS_SRC_LSI)) {
+		f &= ~VXICS_SRC_P;
+		if (f & VXICS_SRC_Q)
+			f = (f & ~VXICS_SRC_Q) | VXICS_SRC_P;
+		src_set_flags(src, f);
+	}
+	present = f & VXICS_SRC_P;
+	ics_unlock(ics, flags);
+
+	if (present)
+		vxics_deliver(vx, irq, false);
+	vx->ops->eoi_notify(vx, irq);
+	return H_SUCCESS;
+}
+
+/*
+ * Under the ICS lock, after a change of server or priority: hand back a
+ * remembered masked-pending or resend interrupt once the priority unmasks
+ * it (R21).  The caller delivers it after unlocking.
+ */
+static bool take_waiting(struct vxics_source *src)
+{
+	const u8 waiting = VXICS_SRC_MASKED_PENDING | VXICS_SRC_RESEND;
+
+	if (src->priority == VXICS_PRIO_MASKED || !(src->flags & waiting))
+		return false;
+	src_set_flags(src, src->flags & ~waiting);
+	return true;
+}
+
+/**
+ * vxics_set_xive() - ibm,set-xive (R22)
+ * @vx: the VM's XICS
+ * @irq: a defined source
+ * @server: server number, must have an ICP
+ * @priority: new priority and saved priority, 0..0xff
+ *
+ * Return: 0, or -EINVAL (changing nothing) for an undefined source, a
+ * server without ICP or a priority above 0xff.
+ */
+int vxics_set_xive(struct vxics *vx, u32 irq, u32 server, u32 priority)
+{
+	struct vxics_source *src;
+	struct vxics_ics *ics;
+	unsigned long flags;
+	bool deliver;
+
+	src = vxics_source_find(vx, irq, &ics);
+	if (!src || priority > VXICS_PRIO_MASKED || !vxics_icp_find(vx, server))
+		return -EINVAL;
+	flags = ics_lock(ics);
+	src->server = server;
+	src->priority = priority;
+	src->saved_priority = priority;
+	deliver = take_waiting(src);
+	ics_unlock(ics, flags);
+
+	if (deliver)
+		vxics_deliver(vx, irq, false);
+	return 0;
+}
+
+/**
+ * vxics_get_xive() - ibm,get-xive (R23)
+ * @vx: the VM's XICS
+ * @irq: a defined source
+ * @server: set to the source's server
+ * @priority: set to the current priority, 0xff while masked
+ *
+ * Return: 0, or -EINVAL for an undefined source (outputs untouched).
+ */
+int vxics_get_xive(struct vxics *vx, u32 irq, u32 *server, u32 *priority)
+{
+	struct vxics_source *src;
+	struct vxics_ics *ics;
+	unsigned long flags;
+
+	src = vxics_source_find(vx, irq, &ics);
+	if (!src)
+		return -EINVAL;
+	flags = ics_lock(ics);
+	*server = src->server;
+	*priority = src->priority;
+	ics_unlock(ics, flags);
+	return 0;
+}
+
+/**
+ * vxics_int_off() - ibm,int-off (R24): save the priority, then mask
+ * @vx: the VM's XICS
+ * @irq: a defined source
+ *
+ * As in QEMU and upstream KVM, a second int-off saves 0xff.
+ *
+ * Return: 0, or -EINVAL for an undefined source.
+ */
+int vxics_int_off(struct vxics *vx, u32 irq)
+{
+	struct vxics_source *src;
+	struct vxics_ics *ics;
+	unsigned long flags;
+
+	src = vxics_source_find(vx, irq, &ics);
+	if (!src)
+		return -EINVAL;
+	flags = ics_lock(ics);
+	src->saved_priority = src->priority;
+	src->priority = VXICS_PRIO_MASKED;
+	ics_unlock(ics, flags);
+	return 0;
+}
+
+/**
+ * vxics_int_on() - ibm,int-on (R25): restore the saved priority
+ * @vx: the VM's XICS
+ * @irq: a defined source
+ *
+ * Delivers a remembered interrupt if the source is unmasked by it (R21).
+ *
+ * Return: 0, or -EINVAL (changing nothing) for an undefined source or a
+ * server without an ICP.
+ */
+int vxics_int_on(struct vxics *vx, u32 irq)
+{
+	struct vxics_source *src;
+	struct vxics_ics *ics;
+	unsigned long flags;
+	bool deliver;
+
+	src = vxics_source_find(vx, irq, &ics);
+	if (!src)
+		return -EINVAL;
+	flags = ics_lock(ics);
+	if (!vxics_icp_find(vx, src->server)) {
+		ics_unlock(ics, flags);
+		return -EINVAL;
+	}
+	src->priority = src->saved_priority;
+	deliver = take_waiting(src);
+	ics_unlock(ics, flags);
+
+	if (deliver)
+		vxics_deliver(vx, irq, false);
+	return 0;
+}
+
+/**
+ * vxics_source_get() - KVM_DEV_XICS_GRP_SOURCES get (R27, R28)
+ * @vx: the VM's XICS
+ * @irq: source number
+ * @val: set to the attribute value
+ *
+ * A masked source reports MASKED and its saved priority; PENDING is P for
+ * an LSI, masked-pending or resend for an MSI.
+ *
+ * Return: 0, or -ENOENT for an undefined source.
+ */
+int vxics_source_get(struct vxics *vx, u32 irq, u64 *val)
+{
+	struct vxics_source *src;
+	struct vxics_ics *ics;
+	unsigned long flags;
+	u64 v, prio;
+	u8 f;
+
+	src = vxics_source_find(vx, irq, &ics);
+	if (!src)
+		return -ENOENT;
+	flags = ics_lock(ics);
+	f = src->flags;
+	v = (u64)src->server << VXICS_DESTINATION_SHIFT;
+	prio = src->priority;
+	if (prio == VXICS_PRIO_MASKED) {
+		v |= VXICS_MASKED;
+		prio = src->saved_priority;
+	}
+	ics_unlock(ics, flags);
+
+	v |= prio << VXICS_PRIORITY_SHIFT;
+	if (f & VXICS_SRC_LSI) {
+		v |= VXICS_LEVEL_SENSITIVE;
+		if (f & VXICS_SRC_P)
+			v |= VXICS_PENDING;
+	} else if (f & (VXICS_SRC_MASKED_PENDING | VXICS_SRC_RESEND)) {
+		v |= VXICS_PENDING;
+	}
+	if (f & VXICS_SRC_P)
+		v |= VXICS_PRESENTED;
+	if (f & VXICS_SRC_Q)
+		v |= VXICS_QUEUED;
+	*val = v;
+	return 0;
+}
+
+/**
+ * vxics_source_set() - KVM_DEV_XICS_GRP_SOURCES set (virtual mode; R29)
+ * @vx: the VM's XICS
+ * @irq: source number in [16, 2^20)
+ * @val: attribute value (R27)
+ *
+ * Creates the block if needed and defines the source with the state in
+ * @val (PENDING also sets P); a pending source is then delivered.
+ *
+ * Return: 0; -ENOENT if @irq is out of range; -EINVAL, changing nothing,
+ * for a priority other than 0xff on a server without ICP or for bits set
+ * above QUEUED; -ENOMEM if the block cannot be allocated.
+ */
+int vxics_source_set(struct vxics *vx, u32 irq, u64 val)
+{
+	u32 server = (val >> VXICS_DESTINATION_SHIFT) & VXICS_DESTINATION_MASK;
+	u8 prio = (val >> VXICS_PRIORITY_SHIFT) & VXICS_PRIORITY_MASK;
+	struct vxics_source *src;
+	struct vxics_ics *ics;
+	unsigned long flags;
+	u8 f = VXICS_SRC_DEFINED;
+
+	if (irq < VXICS_FIRST_SOURCE || irq >= VXICS_NR_IRQS)
+		return -ENOENT;
+	if (val & ~VXICS_SOURCE_ATTR_MASK)
+		return -EINVAL;
+	if (prio != VXICS_PRIO_MASKED && !vxics_icp_find(vx, server))
+		return -EINVAL;
+	ics = ics_get_or_create(vx, irq);
+	if (!ics)
+		return -ENOMEM;
+	src = &ics->src[SRC_IDX(irq)];
+
+	if (val & VXICS_LEVEL_SENSITIVE)
+		f |= VXICS_SRC_LSI;
+	if (val & (VXICS_PRESENTED | VXICS_PENDING))
+		f |= VXICS_SRC_P;
+	if (val & VXICS_QUEUED)
+		f |= VXICS_SRC_Q;
+
+	flags = ics_lock(ics);
+	src->server = server;
+	src->saved_priority = prio;
+	src->priority = (val & VXICS_MASKED) ? VXICS_PRIO_MASKED : prio;
+	src_set_flags(src, f);
+	ics_unlock(ics, flags);
+
+	if (val & VXICS_PENDING)
+		vxics_deliver(vx, irq, false);
+	return 0;
+}
+
+/**
+ * vxics_attr_check() - which device attributes the native XICS device has
+ * @group: attribute group
+ * @attr: attribute within @group
+ *
+ * For the glue's has_attr/get_attr/set_attr: only source numbers in
+ * KVM_DEV_XICS_GRP_SOURCES exist.  KVM_DEV_XICS_GRP_CTRL, in particular
+ * its NR_SERVERS attribute, belongs to XICS-on-XIVE (R30).
+ *
+ * Return: 0 if the attribute exists, else -ENXIO.
+ */
+int vxics_attr_check(u32 group, u64 attr)
+{
+	if (group == VXICS_GRP_SOURCES && attr >= VXICS_FIRST_SOURCE &&
+	    attr < VXICS_NR_IRQS)
+		return 0;
+	return -ENXIO;
+}
