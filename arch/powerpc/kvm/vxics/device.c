@@ -13,6 +13,18 @@
 #include <asm/time.h>
 #include "glue.h"
 
+/* The core's copy of the migration ABI (R27, R30) must be bit-exact. */
+static_assert(VXICS_DESTINATION_SHIFT == KVM_XICS_DESTINATION_SHIFT);
+static_assert(VXICS_PRIORITY_SHIFT == KVM_XICS_PRIORITY_SHIFT);
+static_assert(VXICS_LEVEL_SENSITIVE == KVM_XICS_LEVEL_SENSITIVE);
+static_assert(VXICS_MASKED == KVM_XICS_MASKED);
+static_assert(VXICS_PENDING == KVM_XICS_PENDING);
+static_assert(VXICS_PRESENTED == KVM_XICS_PRESENTED);
+static_assert(VXICS_QUEUED == KVM_XICS_QUEUED);
+static_assert(VXICS_GRP_SOURCES == KVM_DEV_XICS_GRP_SOURCES);
+static_assert(VXICS_GRP_CTRL == KVM_DEV_XICS_GRP_CTRL);
+static_assert(VXICS_NR_SERVERS == KVM_DEV_XICS_NR_SERVERS);
+
 void vxics_kvm_raise_virt(struct kvm_vcpu *vcpu)
 {
 	kvmppc_book3s_queue_irqprio(vcpu, BOOK3S_INTERRUPT_EXTERNAL);
@@ -338,6 +350,8 @@ static int vxics_debugfs_show(struct seq_file *m, void *private)
 	struct vxics *vx = &xics->core;
 	unsigned int b, i;
 
+	seq_printf(m, "deliveries %lld coalesced %lld\n",
+		   atomic64_read(&vx->n_deliveries), atomic64_read(&vx->n_coalesced));
 	seq_puts(m, "sources:\n");
 	for (b = 0; b < VXICS_NR_BLOCKS; b++) {
 		struct vxics_ics *ics = READ_ONCE(vx->ics[b]);
@@ -422,10 +436,7 @@ static int vxics_dev_get_attr(struct kvm_device *dev,
 static int vxics_dev_has_attr(struct kvm_device *dev,
 			      struct kvm_device_attr *attr)
 {
-	if (attr->group == KVM_DEV_XICS_GRP_SOURCES &&
-	    attr->attr >= VXICS_FIRST_SOURCE && attr->attr < VXICS_NR_IRQS)
-		return 0;
-	return -ENXIO;
+	return vxics_attr_check(attr->group, attr->attr);
 }
 
 static int vxics_dev_create(struct kvm_device *dev, u32 type)

@@ -60,6 +60,15 @@ static inline struct kvmppc_icp *vxics_to_icp(struct vxics_icp *icp)
 }
 
 extern const struct vxics_ops vxics_kvm_ops;
+
+/* Real-mode hcall handlers, called from book3s_hv_rmhandlers.S's table */
+long vxics_rm_h_xirr(struct kvm_vcpu *vcpu);
+long vxics_rm_h_xirr_x(struct kvm_vcpu *vcpu);
+long vxics_rm_h_ipoll(struct kvm_vcpu *vcpu, unsigned long server);
+long vxics_rm_h_cppr(struct kvm_vcpu *vcpu, unsigned long cppr);
+long vxics_rm_h_eoi(struct kvm_vcpu *vcpu, unsigned long xirr);
+long vxics_rm_h_ipi(struct kvm_vcpu *vcpu, unsigned long server,
+		    unsigned long mfrr);
 void vxics_kvm_raise_virt(struct kvm_vcpu *vcpu);
 void vxics_kvm_lower_virt(struct kvm_vcpu *vcpu);
 void vxics_kvm_notify_virt(struct kvm *kvm, u32 irq);
