@@ -34,6 +34,28 @@ static struct kvm_vcpu *rm_this_vcpu(void)
 	return local_paca->kvm_hstate.kvm_vcpu;
 }
 
+/*
+ * The hardware thread @vcpu is loaded on, or -1.  thread_cpu alone is not
+ * enough: on POWER8 it keeps its last value after the vCPU leaves the
+ * core, so also check that the thread's paca still points at @vcpu.
+ * Ordering against a vCPU going to sleep: the caller has set the pending
+ * bit and done smp_mb() before this load; the vCPU clears the paca pointer
+ * (kvmppc_release_hwthread) and later sets its task state, a full barrier,
+ * before it checks pending_exceptions.  So either we see it gone and defer
+ * a kick, or it sees the pending bit and does not sleep.
+ */
+static int rm_loaded_cpu(struct kvm_vcpu *vcpu)
+{
+	int cpu = READ_ONCE(vcpu->arch.thread_cpu);
+
+	if (cpu < 0 || cpu >= nr_cpu_ids)
+		return -1;
+	/* paca_ptrs[] and the pacas are in the linear map */
+	if (READ_ONCE(paca_ptrs[cpu]->kvm_hstate.kvm_vcpu) != vcpu)
+		return -1;
+	return cpu;
+}
+
 static void rm_defer_kick(struct kvm_vcpu *this, struct kvm_vcpu *target)
 {
 	struct kvmppc_icp *me = this->arch.icp;
@@ -69,12 +91,12 @@ static void vxics_kvm_raise(struct vxics *vx, struct vxics_icp *icp)
 	}
 	/*
 	 * The pending bit must be visible before the target can see our
-	 * IPI or, if it is entering the guest, before it samples
-	 * pending_exceptions; pairs with the entry path's barrier.
+	 * IPI or, if it is entering the guest or going to sleep, before it
+	 * samples pending_exceptions (see rm_loaded_cpu()).
 	 */
 	smp_mb();
-	cpu = READ_ONCE(vcpu->arch.thread_cpu);
-	if (cpu >= 0 && cpu < nr_cpu_ids)
+	cpu = rm_loaded_cpu(vcpu);
+	if (cpu >= 0)
 		kvmhv_rm_send_ipi(cpu);
 	else if (this && this->arch.icp)
 		rm_defer_kick(this, vcpu);	/* may sleep in the host: wake it */

@@ -5,7 +5,6 @@
  * and EOIs both.  The per-VM debugfs file then shows the source, the ICP,
  * and counters saying every XICS hcall completed in real mode.
  */
-#include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,36 +26,6 @@ static void *inject_later(void *arg)
 	if (ioctl(vm->fd, KVM_IRQ_LINE, &l))
 		vxt_diag("KVM_IRQ_LINE failed");
 	return NULL;
-}
-
-/* Read this process's VM's vxics debugfs file into buf. */
-static bool read_debugfs(char *buf, size_t len)
-{
-	char path[300], prefix[32];
-	struct dirent *d;
-	size_t n = 0;
-	FILE *f = NULL;
-	DIR *dir;
-
-	snprintf(prefix, sizeof(prefix), "%d-", getpid());
-	dir = opendir("/sys/kernel/debug/kvm");
-	if (!dir)
-		return false;
-	while ((d = readdir(dir)))
-		if (!strncmp(d->d_name, prefix, strlen(prefix)))
-			break;
-	if (d) {
-		snprintf(path, sizeof(path), "/sys/kernel/debug/kvm/%s/vxics",
-			 d->d_name);
-		f = fopen(path, "r");
-	}
-	closedir(dir);
-	if (!f)
-		return false;
-	n = fread(buf, 1, len - 1, f);
-	buf[n] = 0;
-	fclose(f);
-	return n > 0;
 }
 
 int main(void)
@@ -98,7 +67,7 @@ int main(void)
 	       (unsigned long long)hc.args[1]);
 
 	/* the vCPU is stopped in its handler's report hcall: look at it */
-	vxt_ok(read_debugfs(dbg, sizeof(dbg)), "debugfs file per VM");
+	vxt_ok(vxt_vm_debugfs(vm, "vxics", dbg, sizeof(dbg)), "debugfs file per VM");
 	vxt_ok(strstr(dbg, "irq  0x1000 server    0 prio 0x05"),
 	       "debugfs lists the defined source");
 	p = strstr(dbg, "rm-hcalls");

@@ -327,3 +327,24 @@ void vxt_irqfd_trigger(int efd)
 	VXT_REQUIRE(write(efd, &one, sizeof(one)) == sizeof(one),
 		    "irqfd write");
 }
+
+/*
+ * Read the VM's debugfs file @name (/sys/kernel/debug/kvm/<pid>-<vmfd>/)
+ * into @buf.  Returns false if it cannot be read.
+ */
+bool vxt_vm_debugfs(struct vxt_vm *vm, const char *name, char *buf, size_t len)
+{
+	char path[320];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/kvm/%d-%d/%s",
+		 getpid(), vm->fd, name);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = 0;
+	fclose(f);
+	return n > 0;
+}

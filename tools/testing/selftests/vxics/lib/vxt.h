@@ -50,6 +50,8 @@ void vxt_hcall_return(struct vxt_vcpu *vcpu, int64_t ret);
 uint64_t vxt_get_one_reg(struct vxt_vcpu *vcpu, uint64_t id);
 int vxt_set_one_reg(struct vxt_vcpu *vcpu, uint64_t id, uint64_t val);
 int vxt_check_cap(struct vxt_vm *vm, long cap);
+bool vxt_vm_debugfs(struct vxt_vm *vm, const char *name, char *buf,
+		    size_t len);
 
 void vxt_vcpu_set_gpr(struct vxt_vcpu *vcpu, int n, uint64_t val);
 
