@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check: the userspace tests (ASan+UBSan build, then TSan build) and
-# the in-VM tests (KUnit + selftests in the emulated POWER8 host).  Every
+# the in-VM tests (KUnit + selftests in the emulated POWER8 host, once
+# without PCI and once with the PHBs and devices for the vfio_* tests).  Every
 # stage runs even if an earlier one failed; the closing line adds them up.
 set -uo pipefail
 . "$(dirname "$0")/kernel-env.sh"
@@ -35,5 +36,6 @@ mkdir -p "$OUT"
 stage utest-asan make -C tools/testing/vxics run
 stage utest-tsan make -C tools/testing/vxics tsan
 stage vmtest make vmtest
+stage vmtest-pci make vmtest-pci
 echo "$passed passed, $failed failed, $skipped skipped"
 [ $rc = 0 ] && [ $failed = 0 ]
