@@ -3,9 +3,9 @@
  * An e1000e NIC, alone in its PE's iommu group, goes to userspace through
  * vfio-pci and a SPAPR TCE v2 container, step by step: the group is viable
  * and claiming it turns the device's bus mastering off (the blocked
- * domain), a DMA window is mapped, BAR0 is mmapped, and the NIC's own MSI
- * and MSI-X interrupts, raised through its interrupt-cause-set register,
- * arrive on eventfds.  Then the device goes back to the host and a host
+ * domain), EEH and dynamic DMA windows answer, a DMA window is mapped,
+ * BAR0 is mmapped, and the NIC's own MSI and MSI-X interrupts, raised
+ * through its interrupt-cause-set register, arrive on eventfds.  Then the device goes back to the host and a host
  * driver can bind it again.
  */
 #include <errno.h>
@@ -54,15 +54,19 @@ static int raise_and_count(struct vxv_dev *d, int efd, uint32_t cause, int n,
 int main(void)
 {
 	struct vxv_dev d = { .fd = -1, .group = -1, .container = -1 };
+	struct vfio_iommu_spapr_tce_create ddw = { .argsz = sizeof(ddw) };
+	struct vfio_iommu_spapr_tce_remove rm = { .argsz = sizeof(rm) };
+	struct vfio_eeh_pe_op eeh = { .argsz = sizeof(eeh) };
 	char bdf[1][VXV_BDF_LEN], path[64];
 	uint16_t cmd = 0;
+	int ret;
 	struct stat st;
 	void *dma;
 	int efd;
 
-	vxv_need(vxv_find(0x8086, 0x10d3, 1, bdf, 1), 20,
+	vxv_need(vxv_find(0x8086, 0x10d3, 1, bdf, 1), 23,
 		 "e1000e alone in an iommu group");
-	vxt_plan(20);
+	vxt_plan(23);
 	snprintf(d.bdf, sizeof(d.bdf), "%s", bdf[0]);
 	d.group_id = vxv_group_id(d.bdf);
 	vxt_diag("e1000e %s, iommu group %d", d.bdf, d.group_id);
@@ -102,6 +106,24 @@ int main(void)
 	       d.tce.dma32_window_size >= DMA_SIZE,
 	       "32-bit DMA window at 0x%x, 0x%x bytes",
 	       d.tce.dma32_window_start, d.tce.dma32_window_size);
+
+	/* The rest of the SPAPR container API still works on the group. */
+	eeh.op = VFIO_EEH_PE_ENABLE;
+	ret = ioctl(d.container, VFIO_EEH_PE_OP, &eeh);
+	eeh.op = VFIO_EEH_PE_GET_STATE;
+	vxt_ok(ioctl(d.container, VFIO_CHECK_EXTENSION, VFIO_EEH) == 1 &&
+	       !ret && ioctl(d.container, VFIO_EEH_PE_OP, &eeh) ==
+	       VFIO_EEH_PE_STATE_NORMAL, "EEH enabled, PE state normal");
+	ddw.page_shift = 16;
+	ddw.window_size = 1ULL << 30;
+	ddw.levels = 1;
+	vxt_ok((d.tce.flags & VFIO_IOMMU_SPAPR_INFO_DDW) &&
+	       !ioctl(d.container, VFIO_IOMMU_SPAPR_TCE_CREATE, &ddw),
+	       "a second (64-bit) DMA window: 1 GiB of 64 KiB pages at 0x%llx",
+	       (unsigned long long)ddw.start_addr);
+	rm.start_addr = ddw.start_addr;
+	vxt_ok(!ioctl(d.container, VFIO_IOMMU_SPAPR_TCE_REMOVE, &rm),
+	       "and removed again");
 
 	dma = mmap(NULL, DMA_SIZE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
