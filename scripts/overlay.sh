@@ -43,7 +43,8 @@ if [ $stock = 0 ]; then
 fi
 
 stamp=$({ echo "$have"; stat -c %s:%Y "$KSRC_TARBALL"
-	  [ ${#hooks[@]} -gt 0 ] && cat "${hooks[@]}"; } | sha1sum | cut -c1-16)
+	  if [ ${#hooks[@]} -gt 0 ]; then cat "${hooks[@]}"; fi; } |
+	sha1sum | cut -c1-16)
 
 if [ "$(cat "$SRC/.vxics-stamp" 2>/dev/null)" != "$stamp" ]; then
 	echo "overlay: unpacking linux-source $have into $SRC"
@@ -110,7 +111,7 @@ if [ "$(cat "$BUILD/.vxics-config-stamp" 2>/dev/null)" != "$cfgstamp" ] ||
 			{ echo "config: $line did not take" >&2; bad=1; } ;;
 		esac
 	done < <(grep -h '^CONFIG_' "$BUILD/fragment.config" |
-		 { [ $stock = 1 ] && grep -v VXICS || cat; })
+		 { [ $stock = 1 ] && grep -v -e VXICS -e TCE_IOMMU_CORE || cat; })
 	[ $bad = 0 ] || die "config fragment not satisfied"
 	echo "$cfgstamp" > "$BUILD/.vxics-config-stamp"
 fi
