@@ -20,7 +20,7 @@ if ! "${KMAKE[@]}" -C "$OUT/$name" O="$BUILD" -j"$(nproc)" vmlinux > "$log" 2>&1
 	die "kernel build failed, full log: $log"
 fi
 # Our own code builds warning-free.
-if grep -E '^[^ ]*(vxics|vfio/pci/vxics)[^ ]*: warning:' "$log" >&2; then
+if grep -E '^[^ ]*(vxics|vfio/pci/vxics|tce_iommu_core)[^ ]*: warning:' "$log" >&2; then
 	die "warnings in our files (see $log)"
 fi
 echo "$BUILD/vmlinux"

@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check: the userspace tests (ASan+UBSan build, then TSan build) and
-# the in-VM tests (KUnit + selftests in the emulated POWER8 host), and a
-# short run of the path-length meter (bench/pathlen) so it cannot rot.  Every
+# the in-VM tests (KUnit + selftests in the emulated POWER8 host, once
+# without PCI and once with the PHBs and devices for the vfio_* tests), the
+# rig's own failure checks, and a short run of the path-length meter
+# (bench/pathlen) so it cannot rot.  Every
 # stage runs even if an earlier one failed; the closing line adds them up.
 set -uo pipefail
 . "$(dirname "$0")/kernel-env.sh"
@@ -36,6 +38,7 @@ mkdir -p "$OUT"
 stage utest-asan make -C tools/testing/vxics run
 stage utest-tsan make -C tools/testing/vxics tsan
 stage vmtest make vmtest
+stage vmtest-pci make vmtest-pci
 stage rig scripts/rig-selftest.sh
 stage pathlen python3 bench/pathlen/run.py --check
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -92,13 +92,13 @@ if [ $stock = 0 ]; then
 	done
 	echo "$new" > "$manifest"
 
-	# Each directory the top-level Kbuild lists must really be joined to
-	# the build by a hook: catches a hook that fuzz applied elsewhere.
+	# Each directory and object the top-level Kbuild lists must really be
+	# joined to the build by a hook: catches a hook fuzz applied elsewhere.
 	for d in $(sed -n 's/^obj-[^+]*+= *//p' "$TOP/Kbuild"); do
 		d=${d%/}
-		grep -qE "obj-.*[[:space:]]$(basename "$d")/" \
+		grep -qE "obj-.*[[:space:]]$(basename "$d")(/|\.o)" \
 			"$SRC/$(dirname "$d")/Makefile" ||
-			die "overlay: no hook joins $d/ to $(dirname "$d")/Makefile"
+			die "overlay: no hook joins $d to $(dirname "$d")/Makefile"
 	done
 fi
 
@@ -120,7 +120,7 @@ if [ "$(cat "$BUILD/.vxics-config-stamp" 2>/dev/null)" != "$cfgstamp" ] ||
 			{ echo "config: $line did not take" >&2; bad=1; } ;;
 		esac
 	done < <(grep -h '^CONFIG_' "$BUILD/fragment.config" |
-		 { [ $stock = 1 ] && grep -v VXICS || cat; })
+		 { [ $stock = 1 ] && grep -v -e VXICS -e TCE_IOMMU_CORE || cat; })
 	[ $bad = 0 ] || die "config fragment not satisfied"
 	echo "$cfgstamp" > "$BUILD/.vxics-config-stamp"
 fi

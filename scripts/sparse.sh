@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run sparse (make C=2) over our directories in the overlaid kernel tree;
+# Run sparse (make C=2) over our directories and objects in the overlaid tree;
 # any sparse warning in our files fails.  The directories are those the
 # top-level Kbuild lists.
 set -euo pipefail

@@ -3,7 +3,8 @@
  * /init of the vxics test initramfs, run inside the emulated POWER8 host.
  *
  * KUnit suites have already run during boot.  This runs every selftest in
- * /vxt (or just "vxics.only=NAME"; "vxics.demo" runs the demo instead),
+ * /vxt (or just "vxics.only=NAME", or those matching one of the patterns
+ * in "vxics.tests=PAT,PAT..."; "vxics.demo" runs the demo instead),
  * each with a time limit, prefixing its TAP lines with "[vxt] NAME: " for
  * scripts/vmrun.py, then reports the kernel taint and powers off.
  */
@@ -11,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +36,22 @@ static const char *cmdline_value(const char *key)
 		return NULL;
 	p += strlen(key);
 	return *p == '=' ? p + 1 : p;
+}
+
+/* Is @name in the comma-separated fnmatch() patterns of vxics.tests=? */
+static int selected(const char *name)
+{
+	const char *v = cmdline_value("vxics.tests");
+	char list[256], *pat, *save;
+
+	if (!v)
+		return 1;
+	snprintf(list, sizeof(list), "%.*s", (int)strcspn(v, "\t\n "), v);
+	for (pat = strtok_r(list, ",", &save); pat;
+	     pat = strtok_r(NULL, ",", &save))
+		if (!fnmatch(pat, name, 0))
+			return 1;
+	return 0;
 }
 
 static void run_one(const char *name)
@@ -113,6 +131,8 @@ int main(void)
 			if (t[0] == '.' || !strcmp(t, "demo"))
 				continue;
 			if (only && strncmp(only, t, strlen(t)))
+				continue;
+			if (!selected(t))
 				continue;
 			run_one(t);
 		}
