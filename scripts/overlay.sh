@@ -95,7 +95,7 @@ if [ $stock = 0 ]; then
 	# Each directory and object the top-level Kbuild lists must really be
 	# joined to the build by a hook: catches a hook fuzz applied elsewhere.
 	for d in $(sed -n 's/^obj-[^+]*+= *//p' "$TOP/Kbuild"); do
-		d=${d%/}
+		d=${d%/}; d=${d%.o}
 		grep -qE "obj-.*[[:space:]]$(basename "$d")(/|\.o)" \
 			"$SRC/$(dirname "$d")/Makefile" ||
 			die "overlay: no hook joins $d to $(dirname "$d")/Makefile"

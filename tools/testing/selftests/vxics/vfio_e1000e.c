@@ -5,8 +5,8 @@
  * and claiming it turns the device's bus mastering off (the blocked
  * domain), EEH and dynamic DMA windows answer, a DMA window is mapped,
  * BAR0 is mmapped, and the NIC's own MSI and MSI-X interrupts, raised
- * through its interrupt-cause-set register, arrive on eventfds.  Then the device goes back to the host and a host
- * driver can bind it again.
+ * through its interrupt-cause-set register, arrive on eventfds.  Then the
+ * device goes back to the host and a host driver can bind it again.
  */
 #include <errno.h>
 #include <stdio.h>
