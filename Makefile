@@ -57,6 +57,8 @@ check: deps
 
 lint: deps
 	@scripts/checkpatch.sh
+	@python3 scripts/kdoc-check.py $$(git ls-files 'arch/**.c' 'drivers/**.c' | \
+		grep -v _kunit)
 	@scripts/sparse.sh
 
 clean:

@@ -15,3 +15,10 @@ if echo "$out" | grep -E ': (warning|error):'; then
 	die "sparse found problems in our files"
 fi
 echo "sparse: clean ($dirs)"
+
+# kernel-doc comments must also parse as kernel-doc.
+cd "$TOP"
+srcs=$(git ls-files 'arch/**.[ch]' 'drivers/**.[ch]')
+"$OUT/linux/scripts/kernel-doc" -none -Werror $srcs ||
+	die "kernel-doc warnings in our files"
+echo "kernel-doc: $(echo "$srcs" | wc -l) files parse"

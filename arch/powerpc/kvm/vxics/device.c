@@ -25,17 +25,30 @@ static_assert(VXICS_GRP_SOURCES == KVM_DEV_XICS_GRP_SOURCES);
 static_assert(VXICS_GRP_CTRL == KVM_DEV_XICS_GRP_CTRL);
 static_assert(VXICS_NR_SERVERS == KVM_DEV_XICS_NR_SERVERS);
 
+/**
+ * vxics_kvm_raise_virt() - raise a vCPU's external interrupt, virtual mode
+ * @vcpu: the vCPU whose ICP output rose
+ */
 void vxics_kvm_raise_virt(struct kvm_vcpu *vcpu)
 {
 	kvmppc_book3s_queue_irqprio(vcpu, BOOK3S_INTERRUPT_EXTERNAL);
 	kvmppc_fast_vcpu_kick(vcpu);
 }
 
+/**
+ * vxics_kvm_lower_virt() - lower a vCPU's external interrupt, virtual mode
+ * @vcpu: the vCPU whose ICP output fell
+ */
 void vxics_kvm_lower_virt(struct kvm_vcpu *vcpu)
 {
 	kvmppc_book3s_dequeue_irqprio(vcpu, BOOK3S_INTERRUPT_EXTERNAL);
 }
 
+/**
+ * vxics_kvm_notify_virt() - run the ack notifiers of a source, virtual mode
+ * @kvm: the VM
+ * @irq: the source that was EOI'd
+ */
 void vxics_kvm_notify_virt(struct kvm *kvm, u32 irq)
 {
 	kvm_notify_acked_irq(kvm, 0, irq);
@@ -324,20 +337,41 @@ int kvmppc_xics_set_icp(struct kvm_vcpu *vcpu, u64 icpval)
 	return vxics_icp_set(&xics->core, &vcpu->arch.icp->core, icpval);
 }
 
-/* Upstream's passthrough map hooks: nothing to record until our bypass. */
+/**
+ * kvmppc_xics_set_mapped() - upstream's passthrough map hook
+ * @kvm: the VM
+ * @guest_irq: guest source number
+ * @host_irq: host hardware interrupt
+ *
+ * Nothing to record: upstream's real-mode bypass is declined (see
+ * kvmppc_deliver_irq_passthru()) until our own bypass replaces it.
+ */
 void kvmppc_xics_set_mapped(struct kvm *kvm, unsigned long guest_irq,
 			    unsigned long host_irq)
 {
 }
 EXPORT_SYMBOL_GPL(kvmppc_xics_set_mapped);
 
+/**
+ * kvmppc_xics_clr_mapped() - upstream's passthrough unmap hook
+ * @kvm: the VM
+ * @guest_irq: guest source number
+ * @host_irq: host hardware interrupt
+ *
+ * Nothing to undo, see kvmppc_xics_set_mapped().
+ */
 void kvmppc_xics_clr_mapped(struct kvm *kvm, unsigned long guest_irq,
 			    unsigned long host_irq)
 {
 }
 EXPORT_SYMBOL_GPL(kvmppc_xics_clr_mapped);
 
-/* Host IPI for a real-mode host action: we never send one. */
+/**
+ * kvmppc_xics_ipi_action() - host IPI carrying a real-mode host action
+ *
+ * Upstream's real mode can ask another host core to kick a vCPU; ours
+ * defers kicks to the vCPU's own exit instead, so no such IPI is sent.
+ */
 void kvmppc_xics_ipi_action(void)
 {
 }
