@@ -55,6 +55,8 @@ void vxt_plan(int n);
 bool vxt_ok(bool cond, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void vxt_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+bool vxt_ok_upstream_differs(bool cond, const char *why, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 void vxt_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vxt_exit(void);
 void __attribute__((noreturn, format(printf, 3, 4)))
