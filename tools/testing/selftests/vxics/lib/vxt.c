@@ -197,6 +197,7 @@ struct vxt_vcpu *vxt_vcpu_add(struct vxt_vm *vm, int id, uint64_t entry)
 	vcpu->run = mmap(NULL, runsz, PROT_READ | PROT_WRITE, MAP_SHARED,
 			 vcpu->fd, 0);
 	VXT_REQUIRE(vcpu->run != MAP_FAILED, "mmap kvm_run");
+	vcpu->run_size = runsz;
 	lpcr = vxt_get_one_reg(vcpu, KVM_REG_PPC_LPCR_64);
 	VXT_REQUIRE(!vxt_set_one_reg(vcpu, KVM_REG_PPC_LPCR_64, lpcr | LPCR_ILE),
 		    "set LPCR[ILE]");
@@ -209,6 +210,8 @@ struct vxt_vcpu *vxt_vcpu_add(struct vxt_vm *vm, int id, uint64_t entry)
 
 void vxt_vcpu_destroy(struct vxt_vcpu *vcpu)
 {
+	/* the mapping holds the vCPU, and with it the whole VM */
+	munmap(vcpu->run, vcpu->run_size);
 	close(vcpu->fd);
 	free(vcpu);
 }

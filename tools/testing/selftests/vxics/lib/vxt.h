@@ -29,6 +29,7 @@ struct vxt_vcpu {
 	int fd;
 	int id;
 	struct kvm_run *run;
+	int run_size;
 };
 
 /* The hcall a vCPU stopped on: r3 and r4..r12. */
