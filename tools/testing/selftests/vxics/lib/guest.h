@@ -25,7 +25,9 @@
 
 /* PAPR hypercall return codes */
 #define H_SUCCESS	0
+#define H_FUNCTION	(-2)
 #define H_PARAMETER	(-4)
+#define H_RTAS		0xf000
 
 /*
  * The command protocol of guest_xics.S (driven by xg_* in lib/xics.h):

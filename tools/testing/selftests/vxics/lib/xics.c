@@ -199,7 +199,12 @@ int64_t xg_hcall(struct xg *g, uint64_t nr, uint64_t a0, uint64_t a1,
 	int64_t ret;
 
 	xg_send(g, XG_CMD_HCALL, nr, a0, a1, a2);
-	VXT_REQUIRE(xg_run(g, &hc) == VXT_H_REPORT &&
+	if (xg_run(g, &hc) == nr) {
+		g->to_user++;
+		vxt_hcall_return(g->vcpu, H_FUNCTION);
+		xg_run(g, &hc);
+	}
+	VXT_REQUIRE(hc.nr == VXT_H_REPORT &&
 		    hc.args[0] == XG_TAG_HCALL,
 		    "vcpu %d: hcall 0x%llx reported (got 0x%llx 0x%llx)",
 		    g->vcpu->id, (unsigned long long)nr,

@@ -122,13 +122,18 @@ struct xg {
 	bool hold_ipi;
 	int nirq;
 	uint32_t xirr[XG_MAX_IRQ];
+	int to_user;	/* hypercalls of xg_hcall KVM left to userspace */
 };
 
 /* Load guest_xics into vm (once per VM, before the first xg_start) */
 void xg_load(struct vxt_vm *vm);
 /* Run the vCPU to its first command request. */
 void xg_start(struct xg *g, struct vxt_vcpu *vcpu);
-/* The guest makes hypercall nr(a0, a1, a2); returns r3, out[] = r4, r5 */
+/*
+ * The guest makes hypercall nr(a0, a1, a2); returns r3, out[] = r4, r5.
+ * If KVM leaves it to userspace, to_user counts it and it returns
+ * H_FUNCTION.
+ */
 int64_t xg_hcall(struct xg *g, uint64_t nr, uint64_t a0, uint64_t a1,
 		 uint64_t a2, uint64_t *out);
 /*
