@@ -4,32 +4,11 @@
  * makes hypercalls that exit to userspace; arguments and return values
  * cross in both directions.
  */
-#include <fcntl.h>
 #include <stdio.h>
-#include <string.h>
-#include <unistd.h>
 #include <sys/ioctl.h>
 #include "lib/vxt.h"
 
 GUEST_DECLARE(hcall);
-
-/*
- * With "vxics.selftest_hang" on the kernel command line the guest spins
- * forever instead: scripts/rig-selftest.sh uses it to check that a hung
- * guest ends the run with a failure within its bound.
- */
-static bool want_hang(void)
-{
-	char buf[1024] = "";
-	int fd = open("/proc/cmdline", O_RDONLY);
-
-	if (fd >= 0) {
-		if (read(fd, buf, sizeof(buf) - 1) < 0)
-			buf[0] = 0;
-		close(fd);
-	}
-	return strstr(buf, "vxics.selftest_hang");
-}
 
 int main(void)
 {
@@ -44,7 +23,11 @@ int main(void)
 	vxt_ok(vxt_check_cap(vm, KVM_CAP_IRQFD) > 0, "KVM_CAP_IRQFD");
 
 	GUEST_LOAD(vm, hcall);
-	if (want_hang()) {
+	/*
+	 * scripts/rig-selftest.sh checks that a hung guest ends the run with
+	 * a failure within its bound: this guest then spins forever.
+	 */
+	if (vxt_cmdline_has("vxics.selftest_hang")) {
 		vcpu = vxt_vcpu_add(vm, 0, 0x400);
 		vxt_vcpu_run_to_hcall(vcpu, &hc);
 	}

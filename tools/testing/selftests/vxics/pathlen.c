@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "lib/vxt.h"
+#include "lib/xics.h"
 
 #define SRC_IRQ		0x1000	/* the XICS source the irqfd raises */
 #define SRC_PRIO	5
@@ -60,13 +61,12 @@ static void print_sites(void)
 
 int main(void)
 {
-	struct vxt_icp_state idle = { .cppr = 0xff, .mfrr = 0xff,
-				      .pending_pri = 0xff };
-	int n = iterations(), armed = 0, efd;
+	int n = iterations(), armed = 0, efd, xfd;
 	struct vxt_vcpu *vcpu, *other;
 	bool hcalls_done = false;
 	struct vxt_hcall hc;
 	struct vxt_vm *vm;
+	uint64_t src;
 
 	vxt_plan(5);
 	vm = vxt_vm_create(16 << 20);
@@ -75,18 +75,20 @@ int main(void)
 		return vxt_exit();
 	}
 	GUEST_LOAD(vm, pathlen);
-	vxt_xics_create(vm);
+	xfd = xics_create(vm);
+	VXT_REQUIRE(xfd >= 0, "KVM_CREATE_DEVICE(XICS)");
 	vcpu = vxt_vcpu_add(vm, 0, VXT_GUEST_ENTRY);
 	other = vxt_vcpu_add(vm, 1, VXT_GUEST_ENTRY);
-	vxt_ok(!vxt_xics_connect(vcpu, 0) && !vxt_xics_connect(other, 1) &&
-	       !vxt_icp_set(other, &idle),
+	vxt_ok(!xics_icp_attach(vcpu, xfd, 0) && !xics_icp_attach(other, xfd, 1) &&
+	       !xics_icp_set(other, XICS_ICP(0xff, 0, 0xff, 0xff)),
 	       "XICS created, ICPs 0 and 1 connected");
-	VXT_REQUIRE(!vxt_xics_set_source(vm, SRC_IRQ, 0, SRC_PRIO, 0),
+	VXT_REQUIRE(!xics_source_set(xfd, SRC_IRQ, XICS_SRC(0, SRC_PRIO)),
 		    "XICS source 0x%x", SRC_IRQ);
-	vxt_ok(((vxt_xics_get_source(vm, SRC_IRQ) >> KVM_XICS_PRIORITY_SHIFT) &
-		KVM_XICS_PRIORITY_MASK) == SRC_PRIO,
+	vxt_ok(!xics_source_get(xfd, SRC_IRQ, &src) &&
+	       xics_src_prio(src) == SRC_PRIO,
 	       "source 0x%x at priority %d", SRC_IRQ, SRC_PRIO);
-	efd = vxt_irqfd(vm, SRC_IRQ);
+	efd = xics_irqfd(vm, SRC_IRQ);
+	VXT_REQUIRE(efd >= 0, "KVM_IRQFD");
 
 	vxt_vcpu_set_gpr(vcpu, 14, n);
 	vxt_vcpu_set_gpr(vcpu, 16, 0);
@@ -101,7 +103,7 @@ int main(void)
 		} else if (hc.nr == VXT_H_REPORT && hc.args[0] == 2) {
 			armed++;
 			vxt_pl_start();	/* the span ends in the guest */
-			vxt_irqfd_trigger(efd);
+			VXT_REQUIRE(!xics_irqfd_trigger(efd), "irqfd write");
 		} else {
 			break;
 		}

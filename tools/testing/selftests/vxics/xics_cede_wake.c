@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "lib/vxt.h"
+#include "lib/xics.h"
 
 GUEST_DECLARE(xics_cede);
 
@@ -42,16 +43,17 @@ int main(void)
 	static char dbg[8192];
 	char *p;
 	double sent;
-	int i;
+	int i, xfd;
 
 	vxt_plan(5);
 	vm = vxt_vm_create(16 << 20);
-	VXT_REQUIRE(vxt_xics_create(vm) >= 0, "create the XICS device");
+	xfd = xics_create(vm);
+	VXT_REQUIRE(xfd >= 0, "create the XICS device");
 	GUEST_LOAD(vm, xics_cede);
 	for (i = 0; i < 2; i++) {
 		vcpu[i] = vxt_vcpu_add(vm, i, VXT_GUEST_ENTRY);
 		vxt_vcpu_set_gpr(vcpu[i], 31, i);
-		VXT_REQUIRE(!vxt_xics_connect(vcpu[i], i), "attach ICP %d", i);
+		VXT_REQUIRE(!xics_icp_attach(vcpu[i], xfd, i), "attach ICP %d", i);
 	}
 
 	vxt_vcpu_run_to_hcall(vcpu[1], &hc);

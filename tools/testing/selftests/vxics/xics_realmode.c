@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include "lib/vxt.h"
+#include "lib/xics.h"
 
 GUEST_DECLARE(xics_rm);
 
@@ -36,15 +37,17 @@ int main(void)
 	struct vxt_vcpu *vcpu;
 	struct vxt_vm *vm;
 	pthread_t t;
+	int xfd;
 	char *p;
 
 	vxt_plan(7);
 	vm = vxt_vm_create(16 << 20);
-	VXT_REQUIRE(vxt_xics_create(vm) >= 0, "create the XICS device");
+	xfd = xics_create(vm);
+	VXT_REQUIRE(xfd >= 0, "create the XICS device");
 	GUEST_LOAD(vm, xics_rm);
 	vcpu = vxt_vcpu_add(vm, 0, VXT_GUEST_ENTRY);
-	VXT_REQUIRE(!vxt_xics_connect(vcpu, 0), "attach ICP server 0");
-	VXT_REQUIRE(!vxt_xics_set_source(vm, MSI, 0, 5, 0), "define MSI");
+	VXT_REQUIRE(!xics_icp_attach(vcpu, xfd, 0), "attach ICP server 0");
+	VXT_REQUIRE(!xics_source_set(xfd, MSI, XICS_SRC(0, 5)), "define MSI");
 
 	vxt_vcpu_run_to_hcall(vcpu, &hc);
 	vxt_ok(hc.nr == VXT_H_REPORT && hc.args[0] == 1 &&

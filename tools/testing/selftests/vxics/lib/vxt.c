@@ -50,6 +50,21 @@ void vxt_skip(const char *fmt, ...)
 	printf("\n");
 }
 
+/* Is @word on the kernel command line? */
+bool vxt_cmdline_has(const char *word)
+{
+	char buf[4096] = "";
+	int fd = open("/proc/cmdline", O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = 0;
+	close(fd);
+	return strstr(buf, word);
+}
+
 void vxt_diag(const char *fmt, ...)
 {
 	va_list ap;
@@ -85,7 +100,6 @@ struct vxt_vm *vxt_vm_create(uint64_t mem_size)
 	struct vxt_vm *vm = calloc(1, sizeof(*vm));
 
 	VXT_REQUIRE(vm, "calloc");
-	vm->xics_fd = -1;
 	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	VXT_REQUIRE(vm->kvm_fd >= 0, "open /dev/kvm");
 	vm->fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, KVM_VM_PPC_HV);
@@ -103,8 +117,6 @@ struct vxt_vm *vxt_vm_create(uint64_t mem_size)
 
 void vxt_vm_destroy(struct vxt_vm *vm)
 {
-	if (vm->xics_fd >= 0)
-		close(vm->xics_fd);
 	close(vm->fd);
 	close(vm->kvm_fd);
 	munmap(vm->mem, vm->mem_size);
@@ -162,6 +174,7 @@ struct vxt_vcpu *vxt_vcpu_add(struct vxt_vm *vm, int id, uint64_t entry)
 	vcpu->run = mmap(NULL, runsz, PROT_READ | PROT_WRITE, MAP_SHARED,
 			 vcpu->fd, 0);
 	VXT_REQUIRE(vcpu->run != MAP_FAILED, "mmap kvm_run");
+	vcpu->run_size = runsz;
 	lpcr = vxt_get_one_reg(vcpu, KVM_REG_PPC_LPCR_64);
 	VXT_REQUIRE(!vxt_set_one_reg(vcpu, KVM_REG_PPC_LPCR_64, lpcr | LPCR_ILE),
 		    "set LPCR[ILE]");
@@ -174,6 +187,8 @@ struct vxt_vcpu *vxt_vcpu_add(struct vxt_vm *vm, int id, uint64_t entry)
 
 void vxt_vcpu_destroy(struct vxt_vcpu *vcpu)
 {
+	/* the mapping holds the vCPU, and with it the whole VM */
+	munmap(vcpu->run, vcpu->run_size);
 	close(vcpu->fd);
 	free(vcpu);
 }
@@ -228,104 +243,6 @@ void vxt_vcpu_set_gpr(struct vxt_vcpu *vcpu, int n, uint64_t val)
 	VXT_REQUIRE(!ioctl(vcpu->fd, KVM_GET_REGS, &regs), "KVM_GET_REGS");
 	regs.gpr[n] = val;
 	VXT_REQUIRE(!ioctl(vcpu->fd, KVM_SET_REGS, &regs), "KVM_SET_REGS");
-}
-
-/* Create the VM's in-kernel XICS; returns its device fd (also vm->xics_fd). */
-int vxt_xics_create(struct vxt_vm *vm)
-{
-	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_XICS };
-
-	VXT_REQUIRE(vm->xics_fd < 0, "one XICS per VM");
-	VXT_REQUIRE(!ioctl(vm->fd, KVM_CREATE_DEVICE, &cd),
-		    "KVM_CREATE_DEVICE(XICS)");
-	vm->xics_fd = cd.fd;
-	return cd.fd;
-}
-
-/*
- * Define (or redefine) interrupt source @irq: delivered to ICP @server at
- * priority @prio (0xff: masked); @flags are KVM_XICS_LEVEL_SENSITIVE,
- * KVM_XICS_MASKED, KVM_XICS_PENDING...  Define a source before pointing
- * an irqfd at it.  Returns the ioctl's result (0, or -1 and errno).
- */
-int vxt_xics_set_source(struct vxt_vm *vm, uint32_t irq, uint32_t server,
-			uint8_t prio, uint64_t flags)
-{
-	uint64_t val = ((uint64_t)server << KVM_XICS_DESTINATION_SHIFT) |
-		       ((uint64_t)prio << KVM_XICS_PRIORITY_SHIFT) | flags;
-	struct kvm_device_attr attr = {
-		.group = KVM_DEV_XICS_GRP_SOURCES,
-		.attr = irq,
-		.addr = (uintptr_t)&val,
-	};
-
-	return ioctl(vm->xics_fd, KVM_SET_DEVICE_ATTR, &attr);
-}
-
-/* The source's state word, as KVM_DEV_XICS_GRP_SOURCES reads it. */
-uint64_t vxt_xics_get_source(struct vxt_vm *vm, uint32_t irq)
-{
-	uint64_t val = 0;
-	struct kvm_device_attr attr = {
-		.group = KVM_DEV_XICS_GRP_SOURCES,
-		.attr = irq,
-		.addr = (uintptr_t)&val,
-	};
-
-	VXT_REQUIRE(!ioctl(vm->xics_fd, KVM_GET_DEVICE_ATTR, &attr),
-		    "get XICS source 0x%x", irq);
-	return val;
-}
-
-/* Give @vcpu its ICP in the VM's XICS, as interrupt server @server. */
-int vxt_xics_connect(struct vxt_vcpu *vcpu, uint32_t server)
-{
-	struct kvm_enable_cap cap = {
-		.cap = KVM_CAP_IRQ_XICS,
-		.args = { vcpu->vm->xics_fd, server },
-	};
-
-	return ioctl(vcpu->fd, KVM_ENABLE_CAP, &cap);
-}
-
-void vxt_icp_get(struct vxt_vcpu *vcpu, struct vxt_icp_state *st)
-{
-	uint64_t v = vxt_get_one_reg(vcpu, KVM_REG_PPC_ICP_STATE);
-
-	st->cppr = (v >> KVM_REG_PPC_ICP_CPPR_SHIFT) & KVM_REG_PPC_ICP_CPPR_MASK;
-	st->xisr = (v >> KVM_REG_PPC_ICP_XISR_SHIFT) & KVM_REG_PPC_ICP_XISR_MASK;
-	st->mfrr = (v >> KVM_REG_PPC_ICP_MFRR_SHIFT) & KVM_REG_PPC_ICP_MFRR_MASK;
-	st->pending_pri = (v >> KVM_REG_PPC_ICP_PPRI_SHIFT) &
-			  KVM_REG_PPC_ICP_PPRI_MASK;
-}
-
-int vxt_icp_set(struct vxt_vcpu *vcpu, const struct vxt_icp_state *st)
-{
-	uint64_t v = ((uint64_t)st->cppr << KVM_REG_PPC_ICP_CPPR_SHIFT) |
-		     ((uint64_t)st->xisr << KVM_REG_PPC_ICP_XISR_SHIFT) |
-		     ((uint64_t)st->mfrr << KVM_REG_PPC_ICP_MFRR_SHIFT) |
-		     ((uint64_t)st->pending_pri << KVM_REG_PPC_ICP_PPRI_SHIFT);
-
-	return vxt_set_one_reg(vcpu, KVM_REG_PPC_ICP_STATE, v);
-}
-
-/* An eventfd that raises interrupt @gsi (a defined XICS source) when written. */
-int vxt_irqfd(struct vxt_vm *vm, uint32_t gsi)
-{
-	int efd = eventfd(0, EFD_CLOEXEC);
-	struct kvm_irqfd irqfd = { .fd = efd, .gsi = gsi };
-
-	VXT_REQUIRE(efd >= 0, "eventfd");
-	VXT_REQUIRE(!ioctl(vm->fd, KVM_IRQFD, &irqfd), "KVM_IRQFD gsi 0x%x", gsi);
-	return efd;
-}
-
-void vxt_irqfd_trigger(int efd)
-{
-	uint64_t one = 1;
-
-	VXT_REQUIRE(write(efd, &one, sizeof(one)) == sizeof(one),
-		    "irqfd write");
 }
 
 /*

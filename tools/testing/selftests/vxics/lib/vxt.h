@@ -20,7 +20,6 @@
 struct vxt_vm {
 	int kvm_fd;
 	int fd;
-	int xics_fd;		/* in-kernel XICS device, -1 until created */
 	uint8_t *mem;
 	uint64_t mem_size;
 };
@@ -30,6 +29,7 @@ struct vxt_vcpu {
 	int fd;
 	int id;
 	struct kvm_run *run;
+	int run_size;
 };
 
 /* The hcall a vCPU stopped on: r3 and r4..r12. */
@@ -50,34 +50,13 @@ void vxt_hcall_return(struct vxt_vcpu *vcpu, int64_t ret);
 uint64_t vxt_get_one_reg(struct vxt_vcpu *vcpu, uint64_t id);
 int vxt_set_one_reg(struct vxt_vcpu *vcpu, uint64_t id, uint64_t val);
 int vxt_check_cap(struct vxt_vm *vm, long cap);
+bool vxt_cmdline_has(const char *word);
 bool vxt_vm_debugfs(struct vxt_vm *vm, const char *name, char *buf,
 		    size_t len);
 
 void vxt_vcpu_set_gpr(struct vxt_vcpu *vcpu, int n, uint64_t val);
 
-/*
- * In-kernel XICS emulation (KVM_DEV_TYPE_XICS).  A guest's ICP starts at
- * CPPR 0, which masks everything: the guest (or vxt_icp_set) must raise it.
- */
-#define VXT_XICS_IPI	2	/* the XISR of an IPI */
-
-struct vxt_icp_state {
-	uint8_t cppr;		/* current processor priority */
-	uint8_t mfrr;		/* IPI priority, 0xff: none */
-	uint8_t pending_pri;	/* priority of xisr */
-	uint32_t xisr;		/* interrupt presented, 0: none */
-};
-
-int vxt_xics_create(struct vxt_vm *vm);
-int vxt_xics_set_source(struct vxt_vm *vm, uint32_t irq, uint32_t server,
-			uint8_t prio, uint64_t flags);
-uint64_t vxt_xics_get_source(struct vxt_vm *vm, uint32_t irq);
-int vxt_xics_connect(struct vxt_vcpu *vcpu, uint32_t server);
-void vxt_icp_get(struct vxt_vcpu *vcpu, struct vxt_icp_state *st);
-int vxt_icp_set(struct vxt_vcpu *vcpu, const struct vxt_icp_state *st);
-int vxt_irqfd(struct vxt_vm *vm, uint32_t gsi);
-void vxt_irqfd_trigger(int efd);
-
+/* The in-kernel XICS device: lib/xics.h */
 /*
  * Path-length markers (bench/pathlen): no-op instructions; the pathlen
  * QEMU plugin counts the instructions a CPU executes from a start to a
