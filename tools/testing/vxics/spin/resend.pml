@@ -4,10 +4,12 @@
  * with the stores that its barriers order held in per-CPU store buffers.
  *
  *   spin -a [-DNO_MB|-DNO_WMB|-DNO_RECHECK|-DNO_TAKE] resend.pml
- *   gcc -O2 -DSAFETY -o pan pan.c && ./pan
+ *   gcc -O2 -DSAFETY -o pan pan.c && ./pan && spin -t resend.pml
  *
  * The real protocol verifies; each -D variant removes one piece of it and
- * must give a counterexample (run.sh checks both).
+ * must give a counterexample (run.sh checks both).  -DMAXRAISE=N bounds
+ * the guest's CPPR raises (default 1).  -DIPI adds a second resender; it
+ * verifies too but takes minutes and gigabytes, so run.sh leaves it out.
  *
  * What maps to what (arch/powerpc/kvm/vxics/):
  *
@@ -38,8 +40,10 @@
  *
  * Sources: s0 in block 0, s1 and s2 in block 1, all of one priority, so a
  * delivery is refused while CPPR is not 0xff or XISR holds another source.
- * Three are needed for -DNO_WMB: the stranding takes a second refusal, on
- * another block, between the resender's scan and the marker's re-check.
+ * Two sources already show the -DNO_WMB stranding (one in XISR makes the
+ * other's refusal come after the clear of need-resend, while the scan of
+ * that clear is still to come); the third gives a block of two sources and
+ * two bits in the map word.
  *
  * Memory model.  Each CPU has a store buffer for the accesses the barriers
  * order: the RESEND flag store together with the ICS unlock that follows
@@ -64,8 +68,11 @@
  * store propagation (every load here is already after a full barrier or
  * an acquire, and sync/lwsync are cumulative, but the model does not show
  * it); retargeting and reprioritising while in hand (R10 retry), masking
- * (R20/R21), rejection of a displaced XISR (R8), the IPI/MFRR and a second
- * resender (H_IPI, ICP restore); more than one ICP; P/Q and re-triggers.
+ * (R20/R21), rejection of a displaced XISR (R8), the IPI/MFRR (a second
+ * resender only with -DIPI); more than one ICP; P/Q and re-triggers.  The
+ * ICS unlock is a release as in the kernel memory model: it does not keep
+ * the set_bit() after it from passing the flag store (POWER's lwsync would,
+ * other architectures' release need not), so the smp_wmb() is needed.
  */
 
 #define NSRC	3

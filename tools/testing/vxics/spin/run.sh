@@ -61,7 +61,7 @@ for c in "${CASES[@]}"; do
 			passed=$((passed + 1))
 		else
 			echo "not ok $n - $name ($flags): expected no error ($info)"
-			grep -E 'violated|invalid end|too small|out of memory' "$d"/pan.log | sed 's/^/# /'
+			grep -E '^pan:[0-9]|too small|out of memory' "$d"/pan.log | sed 's/^/# /'
 			(cd "$d" && spin $flags -t resend.pml 2>&1) | sed -n 's/^ *\([a-z].*\)/# \1/p' | head -60
 			failed=$((failed + 1))
 		fi
@@ -77,7 +77,7 @@ for c in "${CASES[@]}"; do
 			fi
 		else
 			echo "not ok $n - $name ($flags): expected a violation of $expect ($info)"
-			grep -E 'violated|invalid end|errors' "$d"/pan.log | sed 's/^/# /'
+			grep -E '^pan:[0-9]|errors:' "$d"/pan.log | sed 's/^/# /'
 			failed=$((failed + 1))
 		fi
 	fi
