@@ -62,6 +62,7 @@ for c in "${CASES[@]}"; do
 		else
 			echo "not ok $n - $name ($flags): expected no error ($info)"
 			grep -E '^pan:[0-9]|too small|out of memory' "$d"/pan.log | sed 's/^/# /'
+			# shellcheck disable=SC2086
 			(cd "$d" && spin $flags -t resend.pml 2>&1) | sed -n 's/^ *\([a-z].*\)/# \1/p' | head -60
 			failed=$((failed + 1))
 		fi
