@@ -1,12 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check: the userspace tests (ASan+UBSan build, then TSan build) and
-# the in-VM tests (KUnit + selftests in the emulated POWER8 host, once
-# without PCI and once with the PHBs and devices for the vfio_* tests), the
-# rig's own failure checks, and a short run of the path-length meter
-# (bench/pathlen) so it cannot rot.  Every
-# stage runs even if an earlier one failed; the closing line adds them up.
+# make check: the userspace tests (ASan+UBSan build, then TSan build), the
+# SPIN model of the resend protocol's barriers, the in-VM tests (KUnit +
+# selftests in the emulated POWER8 host, once without PCI and once with the
+# PHBs and devices for the vfio_* tests), the rig's own failure checks, and
+# a short run of the path-length meter (bench/pathlen) so it cannot rot.
+# Every stage runs even if an earlier one failed; the closing line adds
+# them up.
 set -uo pipefail
 . "$(dirname "$0")/kernel-env.sh"
 cd "$TOP"
@@ -37,6 +38,7 @@ stage() {
 mkdir -p "$OUT"
 stage utest-asan make -C tools/testing/vxics run
 stage utest-tsan make -C tools/testing/vxics tsan
+stage spin tools/testing/vxics/spin/run.sh
 stage vmtest make vmtest
 stage vmtest-pci make vmtest-pci
 stage rig scripts/rig-selftest.sh

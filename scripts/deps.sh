@@ -8,7 +8,7 @@ set -euo pipefail
 PKGS="make gcc clang libclang-rt-14-dev python3 gcc-powerpc64le-linux-gnu
       binutils-powerpc64le-linux-gnu qemu-system-ppc linux-source-6.1 flex
       bison bc libelf-dev libssl-dev ccache kmod cpio xz-utils perl
-      sparse patch git"
+      sparse patch git spin"
 
 missing=""
 for p in $PKGS; do

@@ -223,10 +223,12 @@ void vxics_icp_do_resend(struct vxics *vx, struct vxics_icp *icp)
 		 * The caller's cmpxchg clearing need-resend is fully ordered,
 		 * so this read cannot see the map older than that clear;
 		 * a marker whose bit we miss sees the clear (deliver_once()).
+		 * Checked by tools/testing/vxics/spin/resend.pml (-DNO_MB).
 		 */
 		if (!READ_ONCE(icp->resend_map[w]))
 			continue;
 		/* Fully ordered: marks set before a bit we take are seen. */
+		/* checked by tools/testing/vxics/spin/resend.pml (-DNO_WMB) */
 		bits = xchg(&icp->resend_map[w], 0UL);
 		for (b = 0; b < BITS_PER_LONG; b++) {
 			if (!(bits & BIT(b)))

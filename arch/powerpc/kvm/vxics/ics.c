@@ -184,6 +184,7 @@ static u32 deliver_once(struct vxics *vx, u32 irq, bool resend)
 again:
 	flags = ics_lock(ics);
 	if (resend) {
+		/* checked by tools/testing/vxics/spin/resend.pml (-DNO_TAKE) */
 		if (!(src->flags & VXICS_SRC_RESEND)) {
 			/* somebody else took the mark and delivers it */
 			ics_unlock(ics, flags);
@@ -229,8 +230,9 @@ again:
 	ics_unlock(ics, flags);
 	/*
 	 * The RESEND mark must be visible before the block bit: a resend
-	 * scan that finds the bit (test_and_clear_bit, fully ordered) reads
+	 * scan that finds the bit (an xchg of the map word, fully ordered) reads
 	 * the flags without the lock and must see the mark.
+	 * Checked by tools/testing/vxics/spin/resend.pml (-DNO_WMB fails).
 	 */
 	smp_wmb();
 	set_bit(ics->block, icp->resend_map);
@@ -243,6 +245,8 @@ again:
 	 * ourselves.  If we see it set, it is a need-resend whose clearing
 	 * (and scan) is still to come, after our bit.  Taking the RESEND
 	 * mark under the lock decides who delivers, so never both.
+	 * Checked by tools/testing/vxics/spin/resend.pml (-DNO_MB fails,
+	 * -DNO_RECHECK without the re-check below fails too).
 	 */
 	smp_mb();
 	if (!vxics_icp_resend(READ_ONCE(icp->state))) {
