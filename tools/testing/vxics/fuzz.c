@@ -24,7 +24,8 @@
  * A failed check abort()s, as does a WARN in the core.
  *
  *   Input: op byte, then its arguments.  Op bit 7 set: each argument is
- *   one byte picking an interesting value; clear: raw little-endian
+ *   built from bytes picking interesting values of its kind (source,
+ *   server, priority, XIRR, attribute, one-reg); clear: raw little-endian
  *   bytes of the argument's width (missing bytes read as 0).
  */
 #include <stdio.h>
@@ -113,65 +114,123 @@ static void fail(const char *what, u64 a, u64 b)
 
 /* ---- input decoding ---------------------------------------------------- */
 
-static bool small;		/* current op: arguments from the table */
+static bool small;		/* current op: arguments from the tables */
 
-static const u64 interesting[] = {
-	0, 1, 2, 3, 4, 5, 6, 0xfe, 0xff, 0x100, 15, 16, 17, 18, 20, 1023,
-	1024, 1025, 2048, 2049, 4096, 0xfffff, 0x100000, 0x7fffffff,
-	0x80000000, 0xffffffff, 0x100000000ULL, ~0ULL,
-	/* XIRRs: CPPR << 24 | source */
-	0xff000010, 0xff000011, 0xff000400, 0x05000010, 0x00000010,
-	0xff000002, 0x05000002,
-	/* source attributes: server | prio << 32 | flags */
-	0x0000000500000000ULL, 0x0000000500000001ULL, 0x0000000200000003ULL,
-	0x0000010500000000ULL, 0x0000020500000000ULL, 0x0000040500000000ULL,
-	0x00000cff00000000ULL, 0x000014ff00000001ULL, 0x0000100000000000ULL,
-	0x00001fffffffffffULL, 0x0000200000000000ULL,
-	/* one-reg ICP states */
-	0xff000000ffff0000ULL, 0xff00000205050000ULL, 0xff000010ff050000ULL,
-	0x05000010ff030000ULL, 0xff000400ff040000ULL, 0xff000000ffff0001ULL,
+/* Small mode: typed tables, so the input names the same source twice. */
+static const u64 t_irq[] = {
+	16, 17, 20, 1024, 1030, 18, 1025, 2048, 0, 1, 2, 15, 1023, 0xfffff,
+	0x100000, 0xffffffff, 0x100000010ULL, ~0ULL,
 };
 
-static u64 arg(int bytes)
+static const u64 t_server[] = {
+	0, 1, 3, 2, 4, 2047, 2048, 0xffffffff, 0x100000000ULL, ~0ULL,
+};
+
+static const u64 t_prio[] = {
+	0, 1, 2, 3, 4, 5, 6, 0xfe, 0xff, 0x100, 0xffffffff, ~0ULL,
+};
+
+static const u64 t_level[] = { 0, 1, 2, 0xffffffff };
+
+static u8 byte(void)
+{
+	if (!in.n)
+		return 0;
+	in.n--;
+	return *in.p++;
+}
+
+static u64 raw(int bytes)
 {
 	u64 v = 0;
 	int i;
 
-	if (small) {
-		if (!in.n)
-			return 0;
-		in.n--;
-		return interesting[*in.p++ % ARRAY_SIZE(interesting)];
-	}
-	for (i = 0; i < bytes; i++) {
-		if (!in.n)
-			break;
-		v |= (u64)*in.p++ << (8 * i);
-		in.n--;
-	}
+	for (i = 0; i < bytes; i++)
+		v |= (u64)byte() << (8 * i);
 	return v;
 }
 
-static u64 arg64(void)
+static u64 pick(const u64 *t, size_t n)
 {
-	return arg(8);
+	return t[byte() % n];
 }
 
-static u32 arg32(void)
+static u64 pick_irq(void)
 {
-	return arg(4);
+	return pick(t_irq, ARRAY_SIZE(t_irq));
+}
+
+static u64 pick_server(void)
+{
+	return pick(t_server, ARRAY_SIZE(t_server));
+}
+
+static u64 pick_prio(void)
+{
+	return pick(t_prio, ARRAY_SIZE(t_prio));
+}
+
+static u64 arg_irq(int bytes)
+{
+	return small ? pick_irq() : raw(bytes);
+}
+
+static u64 arg_server(int bytes)
+{
+	return small ? pick_server() : raw(bytes);
+}
+
+static u64 arg_prio(int bytes)
+{
+	return small ? pick_prio() : raw(bytes);
+}
+
+static u64 arg_level(void)
+{
+	return small ? pick(t_level, ARRAY_SIZE(t_level)) : raw(4);
+}
+
+/* H_EOI's XIRR: CPPR << 24 | source, sometimes with bits above 31 */
+static u64 arg_xirr(void)
+{
+	u64 x;
+
+	if (!small)
+		return raw(8);
+	x = (pick_prio() & 0xff) << 24 | (pick_irq() & 0xffffff);
+	return byte() == 0xa5 ? x | 1ULL << 32 : x;
+}
+
+/* source attribute: server | priority << 32 | flags << 40 */
+static u64 arg_attr_val(void)
+{
+	u64 v;
+
+	if (!small)
+		return raw(8);
+	v = pick_server() & 0xffffffff;
+	v |= (pick_prio() & 0xff) << VXICS_PRIORITY_SHIFT;
+	return v | (u64)(byte() & 0x3f) << 40;
+}
+
+/* KVM_REG_PPC_ICP_STATE: CPPR, XISR, MFRR, pending priority */
+static u64 arg_onereg(void)
+{
+	u64 v;
+
+	if (!small)
+		return raw(8);
+	v = (pick_prio() & 0xff) << 56;
+	v |= (pick_irq() & 0xffffff) << 32;
+	v |= (pick_prio() & 0xff) << 24;
+	v |= (pick_prio() & 0xff) << 16;
+	return byte() == 0xa5 ? v | 1 : v;
 }
 
 /* The calling vCPU: always one whose ICP is attached. */
 static struct vxics_icp *vcpu(void)
 {
-	u8 b = 0;
-
-	if (in.n) {
-		b = *in.p++;
-		in.n--;
-	}
-	return &F.icp[b % F.nr_icp];
+	return &F.icp[byte() % F.nr_icp];
 }
 
 /* ---- snapshot and invariants ----------------------------------------- */
@@ -332,8 +391,8 @@ static void one_op(u8 op)
 	snap(&S);
 	switch ((op & 0x7f) % FOP_NR) {
 	case FOP_SET_LEVEL:
-		a = arg32();
-		rc = vxics_set_level(&F.vx, a, (int)arg32());
+		a = arg_irq(4);
+		rc = vxics_set_level(&F.vx, a, (int)arg_level());
 		break;
 	case FOP_XIRR:
 		rc = vxics_h_xirr(&F.vx, vcpu(), &x);
@@ -343,19 +402,19 @@ static void one_op(u8 op)
 		break;
 	case FOP_EOI:
 		icp = vcpu();
-		rc = vxics_h_eoi(&F.vx, icp, arg64());
+		rc = vxics_h_eoi(&F.vx, icp, arg_xirr());
 		break;
 	case FOP_CPPR:
 		icp = vcpu();
-		rc = vxics_h_cppr(&F.vx, icp, arg64());
+		rc = vxics_h_cppr(&F.vx, icp, arg_prio(8));
 		break;
 	case FOP_IPI:
 		icp = vcpu();
-		a = arg64();
-		rc = vxics_h_ipi(&F.vx, icp, a, arg64());
+		a = arg_server(8);
+		rc = vxics_h_ipi(&F.vx, icp, a, arg_prio(8));
 		break;
 	case FOP_IPOLL:
-		a = arg64();
+		a = arg_server(8);
 		/* the glue takes the server from a u64 GPR */
 		rc = a >> 32 ? H_PARAMETER :
 		     vxics_h_ipoll(&F.vx, a, &x, &y);
@@ -363,23 +422,23 @@ static void one_op(u8 op)
 			fail("R13: H_IPOLL result out of range", x, y);
 		break;
 	case FOP_SET_XIVE:
-		a = arg32();
-		s = arg32();
-		rc = vxics_set_xive(&F.vx, a, s, arg32());
+		a = arg_irq(4);
+		s = arg_server(4);
+		rc = vxics_set_xive(&F.vx, a, s, arg_prio(4));
 		break;
 	case FOP_GET_XIVE:
-		rc = vxics_get_xive(&F.vx, arg32(), &s, &p);
+		rc = vxics_get_xive(&F.vx, arg_irq(4), &s, &p);
 		if (!rc && p > 0xff)
 			fail("R23: priority out of range", p, 0);
 		break;
 	case FOP_INT_OFF:
-		rc = vxics_int_off(&F.vx, arg32());
+		rc = vxics_int_off(&F.vx, arg_irq(4));
 		break;
 	case FOP_INT_ON:
-		rc = vxics_int_on(&F.vx, arg32());
+		rc = vxics_int_on(&F.vx, arg_irq(4));
 		break;
 	case FOP_SRC_GET:
-		a = arg64();
+		a = arg_irq(8);
 		rc = src_attr(a);
 		if (!rc)
 			rc = vxics_source_get(&F.vx, a, &x);
@@ -387,8 +446,8 @@ static void one_op(u8 op)
 			fail("R27: attribute bits above QUEUED", a, x);
 		break;
 	case FOP_SRC_SET:
-		a = arg64();
-		b = arg64();
+		a = arg_irq(8);
+		b = arg_attr_val();
 		rc = src_attr(a);
 		/* the harness's memory bound, not the core's: skip */
 		if (!rc && !vxics_ics_find(&F.vx, a) &&
@@ -403,14 +462,14 @@ static void one_op(u8 op)
 		break;
 	case FOP_ICP_SET:
 		icp = vcpu();
-		rc = vxics_icp_set(&F.vx, icp, arg64());
+		rc = vxics_icp_set(&F.vx, icp, arg_onereg());
 		break;
 	case FOP_ATTR_CHECK:
-		a = arg32();
-		rc = vxics_attr_check(a, arg64());
+		a = small ? byte() % 4 : raw(4);
+		rc = vxics_attr_check(a, arg_irq(8));
 		break;
 	case FOP_ATTACH:
-		a = arg32();
+		a = arg_server(4);
 		if (F.nr_icp == NR_FICP + NR_SPARE)
 			return;
 		rc = vxics_icp_attach(&F.vx, &F.icp[F.nr_icp], a, NULL);
