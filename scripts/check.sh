@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check: the userspace tests (ASan+UBSan build, then TSan build) and
+# make check: the userspace tests (ASan+UBSan build, then TSan build), a
+# short libFuzzer run over the core (fuzz-smoke: fixed seed and number of
+# runs; its log ends "fuzz: 1 passed, 0 failed", a crash fails the stage),
 # the in-VM tests (KUnit + selftests in the emulated POWER8 host), and a
 # short run of the path-length meter (bench/pathlen) so it cannot rot.  Every
 # stage runs even if an earlier one failed; the closing line adds them up.
@@ -35,6 +37,7 @@ stage() {
 mkdir -p "$OUT"
 stage utest-asan make -C tools/testing/vxics run
 stage utest-tsan make -C tools/testing/vxics tsan
+stage fuzz make -C tools/testing/vxics fuzz-smoke
 stage vmtest make vmtest
 stage rig scripts/rig-selftest.sh
 stage pathlen python3 bench/pathlen/run.py --check
