@@ -414,10 +414,7 @@ static void one_op(u8 op)
 		rc = vxics_h_ipi(&F.vx, icp, a, arg_prio(8));
 		break;
 	case FOP_IPOLL:
-		a = arg_server(8);
-		/* the glue takes the server from a u64 GPR */
-		rc = a >> 32 ? H_PARAMETER :
-		     vxics_h_ipoll(&F.vx, a, &x, &y);
+		rc = vxics_h_ipoll(&F.vx, arg_server(8), &x, &y);
 		if (rc == H_SUCCESS && (x >> 32 || y > 0xff))
 			fail("R13: H_IPOLL result out of range", x, y);
 		break;

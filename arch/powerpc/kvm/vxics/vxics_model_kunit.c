@@ -781,10 +781,12 @@ static void m_random_step(struct mctx *c)
 		x = m_rnd_prio(c);
 		if (!m_below(c, 32))
 			x = 0x100;
-		m_do(c, OP_IPI, k, m_rnd_server(c), x, 0);
+		m_do(c, OP_IPI, k, m_rnd_server(c) | (u64)!m_below(c, 8) << 32,
+		     x, 0);
 	} else if (r < 73) {
-		/* R13 */
-		m_do(c, OP_IPOLL, k, m_rnd_server(c), 0, 0);
+		/* R13: hcall arguments are u64, no truncation */
+		m_do(c, OP_IPOLL, k, m_rnd_server(c) |
+		     (u64)!m_below(c, 8) << 32, 0, 0);
 	} else if (r < 82) {
 		/* R22: retarget, reprioritise, mask with 0xff */
 		x = m_rnd_prio(c);
