@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check: the userspace tests (ASan+UBSan build, then TSan build), the
+# make check: the userspace tests (ASan+UBSan build, then TSan build), a
+# short libFuzzer run over the core (fixed seeds and number of runs), the
 # SPIN model of the resend protocol's barriers, the in-VM tests (KUnit +
 # selftests in the emulated POWER8 host, once without PCI and once with the
 # PHBs and devices for the vfio_* tests), the rig's own failure checks, and
@@ -38,6 +39,7 @@ stage() {
 mkdir -p "$OUT"
 stage utest-asan make -C tools/testing/vxics run
 stage utest-tsan make -C tools/testing/vxics tsan
+stage fuzz make -C tools/testing/vxics fuzz-smoke
 stage spin tools/testing/vxics/spin/run.sh
 stage vmtest make vmtest
 stage vmtest-pci make vmtest-pci

@@ -338,11 +338,15 @@ long vxics_h_xirr_x(struct vxics *vx, struct vxics_icp *icp, u64 *xirr,
  *
  * Return: H_SUCCESS, or H_PARAMETER for an unknown server.
  */
-long vxics_h_ipoll(struct vxics *vx, u32 server, u64 *xirr, u64 *mfrr)
+long vxics_h_ipoll(struct vxics *vx, u64 server, u64 *xirr, u64 *mfrr)
 {
-	struct vxics_icp *icp = vxics_icp_find(vx, server);
+	struct vxics_icp *icp;
 	u64 w;
 
+	/* the guest's u64: no truncation onto a real server (R13) */
+	if (server >= VXICS_MAX_SERVERS)
+		return H_PARAMETER;
+	icp = vxics_icp_find(vx, server);
 	if (!icp)
 		return H_PARAMETER;
 	w = READ_ONCE(icp->state);

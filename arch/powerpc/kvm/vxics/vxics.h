@@ -127,7 +127,7 @@ int vxics_set_level(struct vxics *vx, u32 irq, int level);
 long vxics_h_xirr(struct vxics *vx, struct vxics_icp *icp, u64 *xirr);
 long vxics_h_xirr_x(struct vxics *vx, struct vxics_icp *icp, u64 *xirr,
 		    u64 *tb);
-long vxics_h_ipoll(struct vxics *vx, u32 server, u64 *xirr, u64 *mfrr);
+long vxics_h_ipoll(struct vxics *vx, u64 server, u64 *xirr, u64 *mfrr);
 long vxics_h_cppr(struct vxics *vx, struct vxics_icp *icp, u64 cppr);
 long vxics_h_eoi(struct vxics *vx, struct vxics_icp *icp, u64 xirr);
 long vxics_h_ipi(struct vxics *vx, struct vxics_icp *icp, u64 server,
