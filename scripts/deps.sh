@@ -5,7 +5,8 @@
 # quick when everything is present: apt is only run for missing packages.
 set -euo pipefail
 
-PKGS="make gcc clang libclang-rt-14-dev python3 gcc-powerpc64le-linux-gnu
+PKGS="make gcc libc6-dev clang libclang-rt-14-dev python3 gcc-powerpc64le-linux-gnu
+      libc6-dev-ppc64el-cross
       binutils-powerpc64le-linux-gnu qemu-system-ppc linux-source-6.1 flex
       bison bc libelf-dev libssl-dev ccache kmod cpio xz-utils perl
       sparse patch git spin"
