@@ -13,11 +13,12 @@ VMRUN := python3 scripts/vmrun.py --kernel out/build-linux/vmlinux \
 	 --initrd out/initramfs.cpio.gz
 # vmtest-pci: the default PHB3s, each endpoint behind its own root port.
 # pcie.2 holds two functions of one device, which share a PE and so an
-# iommu group.  QEMU's nvme needs no drive for admin commands.
-PCI_DEVICES := --device e1000e,bus=pcie.0,addr=0.0 \
+# iommu group.  QEMU's nvme needs no drive for admin commands; romfile=
+# because the e1000e option ROM (package ipxe-qemu) is not needed here.
+PCI_DEVICES := --device e1000e,bus=pcie.0,addr=0.0,romfile= \
 	--device nvme,bus=pcie.1,addr=0.0,serial=vxt \
-	--device e1000e,bus=pcie.2,addr=0.0,multifunction=on \
-	--device e1000e,bus=pcie.2,addr=0.1
+	--device e1000e,bus=pcie.2,addr=0.0,multifunction=on,romfile= \
+	--device e1000e,bus=pcie.2,addr=0.1,romfile=
 # KUnit already ran in the plain boot; loglevel=5 keeps driver chatter
 # out of the TAP lines (warnings still reach the console).
 PCI_APPEND := vxics.tests=vfio_* vxics.pci kunit.enable=0 loglevel=5
