@@ -71,6 +71,7 @@ typedef int64_t s64;
 	__old;								\
 })
 #define xchg(p, v)	__atomic_exchange_n((p), (v), __ATOMIC_SEQ_CST)
+#define xchg_acquire(p, v)	__atomic_exchange_n((p), (v), __ATOMIC_ACQUIRE)
 
 typedef struct { int counter; } atomic_t;
 typedef struct { s64 counter; } atomic64_t;
@@ -118,16 +119,35 @@ static inline bool test_and_clear_bit(long nr, unsigned long *addr)
 }
 
 /* --- locks ------------------------------------------------------------ */
-/* The core takes only raw arch spinlocks: they are real-mode safe. */
-typedef struct { pthread_mutex_t m; } arch_spinlock_t;
-#define __ARCH_SPIN_LOCK_UNLOCKED	{ PTHREAD_MUTEX_INITIALIZER }
-#define arch_spin_lock(l)		pthread_mutex_lock(&(l)->m)
-#define arch_spin_unlock(l)		pthread_mutex_unlock(&(l)->m)
-#define arch_spin_trylock(l)		(pthread_mutex_trylock(&(l)->m) == 0)
+/*
+ * The core's own lock (core.h) is built from xchg_acquire and
+ * smp_store_release above, so TSan checks its ordering; a waiter yields
+ * the CPU, a preempted holder would otherwise be waited for a whole slice.
+ */
+#include <sched.h>
+#define cpu_relax()	sched_yield()
 
-/* Interrupt masking around the ICS lock: nothing to mask here. */
+/* Interrupt masking around the core's lock: nothing to mask here. */
 #define vxics_irq_save(flags)		((flags) = 0)
 #define vxics_irq_restore(flags)	((void)(flags))
+
+/* --- limits and speculation ----------------------------------------- */
+/* R4: the kernel's KVM_MAX_VCPU_IDS on Debian's ppc64el (8 * NR_CPUS 2048) */
+#define VXICS_MAX_SERVERS	16384
+
+/*
+ * array_index_nospec(): the kernel's generic mask computation (index when
+ * below size, else 0, without a branch), plus a record of every clamp so
+ * that tests can check each guest-controlled index goes through one
+ * (tools/testing/vxics/nospec.c).
+ */
+void vxics_shim_nospec(unsigned long index, unsigned long size);
+#define array_index_nospec(index, size) ({				\
+	unsigned long __i = (index), __s = (size);			\
+	unsigned long __m = ~(long)(__i | (__s - 1UL - __i)) >> 63;	\
+	vxics_shim_nospec(__i, __s);					\
+	(__typeof__(index))(__i & __m);					\
+})
 
 /* --- allocation ------------------------------------------------------- */
 typedef unsigned int gfp_t;

@@ -382,7 +382,9 @@ static int vxics_debugfs_show(struct seq_file *m, void *private)
 {
 	struct kvmppc_xics *xics = m->private;
 	struct vxics *vx = &xics->core;
+	struct vxics_icp *c;
 	unsigned int b, i;
+	u32 srv;
 
 	seq_printf(m, "deliveries %lld coalesced %lld\n",
 		   atomic64_read(&vx->n_deliveries), atomic64_read(&vx->n_coalesced));
@@ -408,14 +410,10 @@ static int vxics_debugfs_show(struct seq_file *m, void *private)
 		}
 	}
 	seq_puts(m, "presentation controllers:\n");
-	for (i = 0; i < VXICS_MAX_SERVERS; i++) {
-		struct vxics_icp *c = READ_ONCE(vx->icp[i]);
-		struct kvmppc_icp *icp;
+	for (srv = 0; (c = vxics_icp_next(vx, &srv)); srv++) {
+		struct kvmppc_icp *icp = vxics_to_icp(c);
 		u64 w;
 
-		if (!c)
-			continue;
-		icp = vxics_to_icp(c);
 		w = READ_ONCE(c->state);
 		seq_printf(m, "  server %4u xisr %#08x pending %#04x cppr %#04x mfrr %#04x%s%s\n",
 			   c->server, vxics_icp_xisr(w), vxics_icp_pend(w),

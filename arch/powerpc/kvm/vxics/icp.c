@@ -79,16 +79,58 @@ u64 vxics_icp_from_onereg(u64 reg)
 /**
  * vxics_icp_find() - the ICP of a server number
  * @vx: the VM's XICS
- * @server: server number
+ * @server: server number, as the guest or userspace gave it
+ *
+ * Two loads, no lock: real-mode safe.  The index is clamped against
+ * speculation past the bounds check, @server comes from the guest.
  *
  * Return: the ICP, or NULL if none is attached for @server.
  */
-struct vxics_icp *vxics_icp_find(struct vxics *vx, u32 server)
+struct vxics_icp *vxics_icp_find(struct vxics *vx, u64 server)
 {
+	struct vxics_icp_page *pg;
+
 	if (server >= VXICS_MAX_SERVERS)
 		return NULL;
-	/* Pairs with the release in vxics_icp_attach(): state first. */
-	return smp_load_acquire(&vx->icp[server]);
+	server = array_index_nospec(server, VXICS_MAX_SERVERS);
+	/* Both pair with the releases in vxics_icp_attach(): contents first. */
+	pg = smp_load_acquire(&vx->icp_dir[server / VXICS_SERVERS_PER_PAGE]);
+	if (!pg)
+		return NULL;
+	return smp_load_acquire(&pg->icp[server % VXICS_SERVERS_PER_PAGE]);
+}
+
+/**
+ * vxics_icp_next() - walk the attached ICPs in server order
+ * @vx: the VM's XICS
+ * @server: in: the first server number to look at; out: the one found
+ *
+ * Virtual mode, for debugfs and the glue's walks.  Pages not allocated are
+ * skipped whole.
+ *
+ * Return: the first ICP at or after *@server, or NULL if there is none.
+ */
+struct vxics_icp *vxics_icp_next(struct vxics *vx, u32 *server)
+{
+	struct vxics_icp_page *pg;
+	struct vxics_icp *icp;
+	u32 s = *server;
+
+	while (s < VXICS_MAX_SERVERS) {
+		pg = smp_load_acquire(&vx->icp_dir[s / VXICS_SERVERS_PER_PAGE]);
+		if (!pg) {
+			s = (s / VXICS_SERVERS_PER_PAGE + 1) *
+			    VXICS_SERVERS_PER_PAGE;
+			continue;
+		}
+		icp = smp_load_acquire(&pg->icp[s % VXICS_SERVERS_PER_PAGE]);
+		if (icp) {
+			*server = s;
+			return icp;
+		}
+		s++;
+	}
+	return NULL;
 }
 
 /**
@@ -99,21 +141,40 @@ struct vxics_icp *vxics_icp_find(struct vxics *vx, u32 server)
  * @owner: the glue's vCPU, stored in @icp->owner
  *
  * Virtual mode.  The ICP starts with CPPR 0, MFRR 0xff, no interrupt.
+ * The page of the server table holding @server is allocated on first use
+ * and kept until vxics_destroy().
  *
  * Return: 0; -EINVAL for a server number out of range; -EEXIST if the
- * server already has an ICP.  Nothing changes on error.
+ * server already has an ICP; -ENOMEM.  Nothing changes on error.
  */
 int vxics_icp_attach(struct vxics *vx, struct vxics_icp *icp, u32 server,
 		     void *owner)
 {
+	struct vxics_icp_page *pg, *new = NULL;
+	struct vxics_icp **slot;
 	unsigned long flags;
+	u32 dir;
 	int ret = 0;
 
 	if (server >= VXICS_MAX_SERVERS)
 		return -EINVAL;
-	vxics_irq_save(flags);
-	arch_spin_lock(&vx->lock);
-	if (vx->icp[server]) {
+	dir = server / VXICS_SERVERS_PER_PAGE;
+	/* allocated outside the spinning lock; a racing attacher's is freed */
+	if (!READ_ONCE(vx->icp_dir[dir])) {
+		new = kzalloc(sizeof(*new), GFP_KERNEL);
+		if (!new)
+			return -ENOMEM;
+	}
+	flags = vxics_lock(&vx->lock);
+	pg = vx->icp_dir[dir];
+	if (!pg) {
+		/* the zeroed page before the pointer: lockless finders */
+		smp_store_release(&vx->icp_dir[dir], new);
+		pg = new;
+		new = NULL;
+	}
+	slot = &pg->icp[server % VXICS_SERVERS_PER_PAGE];
+	if (*slot) {
 		ret = -EEXIST;
 	} else {
 		memset(icp, 0, sizeof(*icp));
@@ -121,10 +182,10 @@ int vxics_icp_attach(struct vxics *vx, struct vxics_icp *icp, u32 server,
 		icp->server = server;
 		icp->owner = owner;
 		/* Initialised ICP before the pointer: lockless finders. */
-		smp_store_release(&vx->icp[server], icp);
+		smp_store_release(slot, icp);
 	}
-	arch_spin_unlock(&vx->lock);
-	vxics_irq_restore(flags);
+	vxics_unlock(&vx->lock, flags);
+	kfree(new);
 	return ret;
 }
 
@@ -139,14 +200,17 @@ int vxics_icp_attach(struct vxics *vx, struct vxics_icp *icp, u32 server,
  */
 void vxics_icp_detach(struct vxics *vx, struct vxics_icp *icp)
 {
+	struct vxics_icp_page *pg;
 	unsigned long flags;
+	u32 s = icp->server;
 
-	vxics_irq_save(flags);
-	arch_spin_lock(&vx->lock);
-	if (icp->server < VXICS_MAX_SERVERS && vx->icp[icp->server] == icp)
-		WRITE_ONCE(vx->icp[icp->server], NULL);
-	arch_spin_unlock(&vx->lock);
-	vxics_irq_restore(flags);
+	if (s >= VXICS_MAX_SERVERS)
+		return;
+	flags = vxics_lock(&vx->lock);
+	pg = vx->icp_dir[s / VXICS_SERVERS_PER_PAGE];
+	if (pg && pg->icp[s % VXICS_SERVERS_PER_PAGE] == icp)
+		WRITE_ONCE(pg->icp[s % VXICS_SERVERS_PER_PAGE], NULL);
+	vxics_unlock(&vx->lock, flags);
 }
 
 /*
@@ -343,9 +407,7 @@ long vxics_h_ipoll(struct vxics *vx, u64 server, u64 *xirr, u64 *mfrr)
 	struct vxics_icp *icp;
 	u64 w;
 
-	/* the guest's u64: no truncation onto a real server (R13) */
-	if (server >= VXICS_MAX_SERVERS)
-		return H_PARAMETER;
+	/* the guest's u64, not truncated onto a real server (R13) */
 	icp = vxics_icp_find(vx, server);
 	if (!icp)
 		return H_PARAMETER;
@@ -415,20 +477,20 @@ long vxics_h_cppr(struct vxics *vx, struct vxics_icp *icp, u64 cppr)
  * @icp: the calling vCPU's ICP
  * @xirr: CPPR to restore in bits 24-31, interrupt number in bits 0-23
  *
- * Restores CPPR like a lowering H_CPPR; for a source, then runs its EOI
- * (R17, R18) and the ack notifiers.
+ * Restores CPPR like a lowering H_CPPR whatever the number names, so a
+ * guest that EOIs a bogus number does not keep its CPPR raised (upstream
+ * KVM and QEMU do the same); for a source, then runs its EOI (R17, R18)
+ * and the ack notifiers.
  *
- * Return: H_SUCCESS; H_PARAMETER, changing nothing, if @xirr has bits
- * above 31 or names neither the IPI nor a defined source.
+ * Return: H_SUCCESS; H_PARAMETER after restoring CPPR if @xirr names
+ * neither the IPI nor a defined source; H_PARAMETER, changing nothing, if
+ * @xirr has bits set above 31 (not an XIRR at all).
  */
 long vxics_h_eoi(struct vxics *vx, struct vxics_icp *icp, u64 xirr)
 {
 	u32 irq = xirr & VXICS_ICP_XISR_MASK;
-	struct vxics_ics *ics;
 
 	if (xirr >> 32)
-		return H_PARAMETER;
-	if (irq != VXICS_IPI_IRQ && !vxics_source_find(vx, irq, &ics))
 		return H_PARAMETER;
 	icp_down_cppr(vx, icp, xirr >> 24);
 	if (irq == VXICS_IPI_IRQ)
@@ -458,7 +520,7 @@ long vxics_h_ipi(struct vxics *vx, struct vxics_icp *icp, u64 server,
 	u64 old, new;
 	u8 pend, cppr;
 
-	if (server >= VXICS_MAX_SERVERS || mfrr > VXICS_PRIO_MASKED)
+	if (mfrr > VXICS_PRIO_MASKED)
 		return H_PARAMETER;
 	target = vxics_icp_find(vx, server);
 	if (!target)

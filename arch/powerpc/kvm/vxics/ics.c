@@ -16,17 +16,12 @@
 
 static unsigned long ics_lock(struct vxics_ics *ics)
 {
-	unsigned long flags;
-
-	vxics_irq_save(flags);
-	arch_spin_lock(&ics->lock);
-	return flags;
+	return vxics_lock(&ics->lock);
 }
 
 static void ics_unlock(struct vxics_ics *ics, unsigned long flags)
 {
-	arch_spin_unlock(&ics->lock);
-	vxics_irq_restore(flags);
+	vxics_unlock(&ics->lock, flags);
 }
 
 /* Under the ICS lock; the resend scan reads flags without it. */
@@ -50,15 +45,14 @@ int vxics_init(struct vxics *vx, const struct vxics_ops *ops, void *priv)
 	memset(vx, 0, sizeof(*vx));
 	vx->ops = ops;
 	vx->priv = priv;
-	vx->lock = (arch_spinlock_t)__ARCH_SPIN_LOCK_UNLOCKED;
 	return 0;
 }
 
 /**
- * vxics_destroy() - free the source blocks of a VM (virtual mode)
+ * vxics_destroy() - free the source blocks and server table of a VM
  * @vx: the VM's XICS; no CPU may be using it any more
  *
- * ICPs belong to the glue and are not freed here.
+ * Virtual mode.  ICPs belong to the glue and are not freed here.
  */
 void vxics_destroy(struct vxics *vx)
 {
@@ -68,6 +62,10 @@ void vxics_destroy(struct vxics *vx)
 		kfree(vx->ics[i]);
 		vx->ics[i] = NULL;
 	}
+	for (i = 0; i < VXICS_SERVER_PAGES; i++) {
+		kfree(vx->icp_dir[i]);
+		vx->icp_dir[i] = NULL;
+	}
 }
 
 /**
@@ -76,22 +74,26 @@ void vxics_destroy(struct vxics *vx)
  * @irq: global interrupt number
  *
  * One array load, no lock: safe in real mode and against a concurrent
- * ics_get_or_create().
+ * ics_get_or_create().  @irq comes from the guest or userspace, so the
+ * index is clamped against speculation past the bounds check.
  *
  * Return: the block, or NULL if @irq is out of range or its block was
  * never created.
  */
 struct vxics_ics *vxics_ics_find(struct vxics *vx, u32 irq)
 {
+	u32 blk;
+
 	if (irq >= VXICS_NR_IRQS)
 		return NULL;
+	blk = array_index_nospec(irq >> VXICS_ICS_SHIFT, VXICS_NR_BLOCKS);
 	/* Pairs with the release in ics_get_or_create(): contents first. */
-	return smp_load_acquire(&vx->ics[irq >> VXICS_ICS_SHIFT]);
+	return smp_load_acquire(&vx->ics[blk]);
 }
 
 /*
- * Virtual mode.  The block is allocated before taking vx->lock, which is an
- * arch spinlock that must not be held across a sleeping allocation; a racing
+ * Virtual mode.  The block is allocated before taking vx->lock, which is a
+ * spinning lock that must not be held across a sleeping allocation; a racing
  * creator's block is freed unused.
  */
 static struct vxics_ics *ics_get_or_create(struct vxics *vx, u32 irq)
@@ -107,7 +109,6 @@ static struct vxics_ics *ics_get_or_create(struct vxics *vx, u32 irq)
 	new = kzalloc(sizeof(*new), GFP_KERNEL);
 	if (!new)
 		return NULL;
-	new->lock = (arch_spinlock_t)__ARCH_SPIN_LOCK_UNLOCKED;
 	new->block = blk;
 	for (i = 0; i < VXICS_ICS_SIZE; i++) {
 		/* R3: server 0, masked; not defined until userspace says so */
@@ -115,8 +116,7 @@ static struct vxics_ics *ics_get_or_create(struct vxics *vx, u32 irq)
 		new->src[i].saved_priority = VXICS_PRIO_MASKED;
 	}
 
-	vxics_irq_save(flags);
-	arch_spin_lock(&vx->lock);
+	flags = vxics_lock(&vx->lock);
 	ics = vx->ics[blk];
 	if (!ics) {
 		/* Initialised contents before the pointer (R2 lookups). */
@@ -124,8 +124,7 @@ static struct vxics_ics *ics_get_or_create(struct vxics *vx, u32 irq)
 		ics = new;
 		new = NULL;
 	}
-	arch_spin_unlock(&vx->lock);
-	vxics_irq_restore(flags);
+	vxics_unlock(&vx->lock, flags);
 	kfree(new);
 	return ics;
 }

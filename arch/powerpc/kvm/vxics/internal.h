@@ -5,8 +5,8 @@
  * The core files (icp.c, ics.c, ...) include this header and nothing else
  * from the kernel.  tools/testing/vxics/internal.h takes the same include
  * guard and maps the same names onto userspace, so the core compiles
- * unchanged there (see tools/testing/vxics/README).  Anything added here
- * must be added there too.
+ * unchanged there (Documentation/virt/kvm/vxics/testing.rst).  Anything
+ * added here must be added there too.
  */
 #ifndef _VXICS_INTERNAL_H
 #define _VXICS_INTERNAL_H
@@ -22,18 +22,45 @@
 #include <linux/string.h>
 #include <linux/export.h>
 #include <linux/irqflags.h>
+#include <linux/nospec.h>
+#include <linux/processor.h>
+#include <asm/kvm_host.h>
+#include <asm/reg.h>
 #include <asm/time.h>
 
 /* Timebase for H_XIRR_X (R12). */
 #define vxics_timebase()	mftb()
 
+/* R4: every server number KVM can give a vCPU. */
+#define VXICS_MAX_SERVERS	KVM_MAX_VCPU_IDS
+
 /*
- * Interrupts off around the ICS lock in virtual mode, so a holder is never
- * preempted or interrupted while a real-mode CPU spins on the lock.  The
- * raw variant does no tracing; in real mode interrupts are already
- * soft-disabled, so save/restore only rewrite the same mask in the paca.
+ * Interrupts off around the core's lock (core.h) in virtual mode, so that
+ * a holder is never preempted or interrupted while another CPU spins on
+ * it.  Real mode (MSR[DR] clear: the hcall and guest-exit paths) runs with
+ * MSR[EE] clear, hard-disabled already, and must not call the out-of-line
+ * soft-mask code behind local_irq_restore(), so it does nothing; the
+ * flags value tells restore which case it was.  mfmsr is one inline
+ * instruction.
  */
-#define vxics_irq_save(flags)		raw_local_irq_save(flags)
-#define vxics_irq_restore(flags)	raw_local_irq_restore(flags)
+#define VXICS_IRQ_REAL_MODE	(~0UL)
+
+static __always_inline unsigned long vxics_irq_save_flags(void)
+{
+	unsigned long flags = VXICS_IRQ_REAL_MODE;
+
+	if (mfmsr() & MSR_DR)
+		raw_local_irq_save(flags);
+	return flags;
+}
+
+static __always_inline void vxics_irq_restore_flags(unsigned long flags)
+{
+	if (flags != VXICS_IRQ_REAL_MODE)
+		raw_local_irq_restore(flags);
+}
+
+#define vxics_irq_save(flags)		((flags) = vxics_irq_save_flags())
+#define vxics_irq_restore(flags)	vxics_irq_restore_flags(flags)
 
 #endif /* _VXICS_INTERNAL_H */

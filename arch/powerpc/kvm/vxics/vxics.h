@@ -18,7 +18,18 @@
 #define VXICS_ICS_SHIFT		10
 #define VXICS_ICS_SIZE		BIT(VXICS_ICS_SHIFT)
 #define VXICS_NR_BLOCKS		(VXICS_NR_IRQS >> VXICS_ICS_SHIFT)
-#define VXICS_MAX_SERVERS	2048	/* ICP server numbers are below this */
+
+/*
+ * Server numbers: every id KVM can give a vCPU is accepted (R4).  The seam
+ * (internal.h) defines VXICS_MAX_SERVERS, KVM_MAX_VCPU_IDS in the kernel.
+ * The ICPs are found through a two-level table, a directory of pages of
+ * pointers, each page allocated when its first server attaches: one or
+ * two loads per lookup whatever the number, and a small table for a VM
+ * with few vCPUs.
+ */
+#define VXICS_SERVERS_PER_PAGE	512
+#define VXICS_SERVER_PAGES	\
+	((VXICS_MAX_SERVERS + VXICS_SERVERS_PER_PAGE - 1) / VXICS_SERVERS_PER_PAGE)
 
 /* PAPR hcall status values the core returns */
 #ifndef H_SUCCESS
@@ -71,9 +82,18 @@ struct vxics_source {
 	u8 flags;
 };
 
+/*
+ * The core's lock: a test-and-set word, real-mode safe (see core.h).
+ * Never the kernel's queued spinlock, whose contended path uses per-CPU
+ * nodes that real mode cannot reach (R35).
+ */
+struct vxics_lock {
+	u32 val;
+};
+
 struct vxics_ics {
 	/* protects src[]; never held across another ICP's cmpxchg loop */
-	arch_spinlock_t lock;
+	struct vxics_lock lock;
 	u32 block;		/* irq >> VXICS_ICS_SHIFT */
 	struct vxics_source src[VXICS_ICS_SIZE];
 };
@@ -87,6 +107,10 @@ struct vxics_icp {
 	/* statistics */
 	atomic64_t n_rejects;
 	atomic64_t n_resends;
+};
+
+struct vxics_icp_page {
+	struct vxics_icp *icp[VXICS_SERVERS_PER_PAGE];
 };
 
 struct vxics;
@@ -104,9 +128,10 @@ struct vxics_ops {
 struct vxics {
 	const struct vxics_ops *ops;
 	void *priv;			/* the glue's VM */
-	arch_spinlock_t lock;		/* block creation, ICP table changes */
+	struct vxics_lock lock;		/* block creation, ICP table changes */
 	struct vxics_ics *ics[VXICS_NR_BLOCKS];	/* R2: indexed by irq >> 10 */
-	struct vxics_icp *icp[VXICS_MAX_SERVERS];	/* by server number */
+	/* by server number: icp_dir[server / 512]->icp[server % 512] */
+	struct vxics_icp_page *icp_dir[VXICS_SERVER_PAGES];
 	atomic64_t n_deliveries;
 	atomic64_t n_coalesced;		/* MSI triggers absorbed by PQ (R17) */
 };
@@ -117,7 +142,8 @@ void vxics_destroy(struct vxics *vx);
 int vxics_icp_attach(struct vxics *vx, struct vxics_icp *icp, u32 server,
 		     void *owner);
 void vxics_icp_detach(struct vxics *vx, struct vxics_icp *icp);
-struct vxics_icp *vxics_icp_find(struct vxics *vx, u32 server);
+struct vxics_icp *vxics_icp_find(struct vxics *vx, u64 server);
+struct vxics_icp *vxics_icp_next(struct vxics *vx, u32 *server);
 struct vxics_ics *vxics_ics_find(struct vxics *vx, u32 irq);
 
 /* Sources */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit tests of the vxics core, one behaviour per case, each naming the
- * rule of the contract (Documentation: shared xics-rules.md) it checks.
+ * rule of the contract (Documentation/virt/kvm/vxics/rules.rst) it checks.
  * Built into the kernel and into the userspace harness unchanged.
  */
 #include <kunit/test.h>
@@ -14,8 +14,8 @@
 struct tctx {
 	struct vxics vx;
 	struct vxics_icp icp[NR_TICP];
-	int raised[NR_TICP];
-	int lowered[NR_TICP];
+	int raised[NR_TICP + 1];	/* [NR_TICP]: ICPs outside icp[] */
+	int lowered[NR_TICP + 1];
 	int n_eoi;
 	u32 last_eoi;
 	/* R10: the ICS lock is free whenever an ICP raises */
@@ -29,15 +29,19 @@ struct tsnap {
 	struct vxics_icp icp[NR_TICP];
 };
 
+/* Index of a fixture ICP; tests attaching their own get NR_TICP. */
+static int t_idx(struct tctx *t, struct vxics_icp *icp)
+{
+	return icp >= t->icp && icp < t->icp + NR_TICP ? icp - t->icp : NR_TICP;
+}
+
 static void t_raise(struct vxics *vx, struct vxics_icp *icp)
 {
 	struct tctx *t = vx->priv;
 
-	t->raised[icp - t->icp]++;
+	t->raised[t_idx(t, icp)]++;
 	if (t->probe_ics) {
-		if (arch_spin_trylock(&t->probe_ics->lock))
-			arch_spin_unlock(&t->probe_ics->lock);
-		else
+		if (vxics_lock_is_held(&t->probe_ics->lock))
 			t->probe_locked++;
 	}
 }
@@ -46,7 +50,7 @@ static void t_lower(struct vxics *vx, struct vxics_icp *icp)
 {
 	struct tctx *t = vx->priv;
 
-	t->lowered[icp - t->icp]++;
+	t->lowered[t_idx(t, icp)]++;
 }
 
 static void t_eoi(struct vxics *vx, u32 irq)
@@ -261,6 +265,52 @@ static void vxics_icp_attach_r4(struct kunit *test)
 					       NULL), 0);
 	KUNIT_EXPECT_PTR_EQ(test, vxics_icp_find(&t->vx, VXICS_MAX_SERVERS - 1), dup);
 	vxics_icp_detach(&t->vx, dup);
+	KUNIT_EXPECT_NULL(test, vxics_icp_find(&t->vx, VXICS_MAX_SERVERS - 1));
+}
+
+/*
+ * R4: every server number KVM can give a vCPU is accepted, not only those
+ * below 2048 (QEMU numbers vCPUs core * vsmt); H_IPI and H_IPOLL reach
+ * them; the first number past the range is refused.
+ */
+static void vxics_server_numbers_to_max_vcpu_ids_r4(struct kunit *test)
+{
+	static const u32 srv[] = { 2048, 4095, 4096, VXICS_MAX_SERVERS - 1 };
+	struct tctx *t = test->priv;
+	struct vxics_icp *icp;
+	u64 x = 0, m = 0;
+	int i;
+
+	icp = kunit_kzalloc(test, ARRAY_SIZE(srv) * sizeof(*icp), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, icp);
+	for (i = 0; i < ARRAY_SIZE(srv); i++) {
+		KUNIT_ASSERT_EQ(test, vxics_icp_attach(&t->vx, &icp[i], srv[i],
+						       NULL), 0);
+		KUNIT_EXPECT_PTR_EQ(test, vxics_icp_find(&t->vx, srv[i]), &icp[i]);
+		vxics_h_cppr(&t->vx, &icp[i], 0xff);
+		KUNIT_EXPECT_EQ(test, vxics_h_ipi(&t->vx, &t->icp[0], srv[i], 4),
+				H_SUCCESS);
+		KUNIT_EXPECT_EQ(test, vxics_h_ipoll(&t->vx, srv[i], &x, &m),
+				H_SUCCESS);
+		KUNIT_EXPECT_EQ(test, x, 0xff000002ULL);
+		KUNIT_EXPECT_EQ(test, m, 4);
+	}
+	/* neighbours in an allocated page are still unknown */
+	KUNIT_EXPECT_NULL(test, vxics_icp_find(&t->vx, 2049));
+	KUNIT_EXPECT_EQ(test, vxics_h_ipi(&t->vx, &t->icp[0], 2049, 4),
+			H_PARAMETER);
+	/* past the top */
+	KUNIT_EXPECT_EQ(test, vxics_icp_attach(&t->vx, &t->icp[0],
+					       VXICS_MAX_SERVERS, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vxics_h_ipi(&t->vx, &t->icp[0], VXICS_MAX_SERVERS,
+					  4), H_PARAMETER);
+	KUNIT_EXPECT_EQ(test, vxics_h_ipoll(&t->vx, VXICS_MAX_SERVERS, &x, &m),
+			H_PARAMETER);
+	/* a 64-bit guest value whose low bits name a real server */
+	KUNIT_EXPECT_EQ(test, vxics_h_ipi(&t->vx, &t->icp[0], 1ULL << 32 | 2048,
+					  4), H_PARAMETER);
+	for (i = 0; i < ARRAY_SIZE(srv); i++)
+		vxics_icp_detach(&t->vx, &icp[i]);
 	KUNIT_EXPECT_NULL(test, vxics_icp_find(&t->vx, VXICS_MAX_SERVERS - 1));
 }
 
@@ -589,12 +639,11 @@ static void vxics_h_eoi_r15(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, poll(t, 0), POLL(0xff, 16, 0xff));	/* re-presented */
 }
 
-/* R15: H_EOI of an unknown source or bad XIRR: H_PARAMETER, no change. */
-static void vxics_h_eoi_bad_r15(struct kunit *test)
+/* R15: H_EOI of a malformed XIRR (bits above 31): H_PARAMETER, no change. */
+static void vxics_h_eoi_bad_xirr_r15(struct kunit *test)
 {
 	struct tctx *t = test->priv;
-	u64 bad[] = { 0x00000000, 0xff000001, 0xff00000f, 0xff000011,
-		      0xff000400, 0xffffffff, 0x1ff000010ULL };
+	u64 bad[] = { 0x1ff000010ULL, 0x100000002ULL, ~0ULL };
 	struct tsnap *s;
 	int i;
 
@@ -605,6 +654,33 @@ static void vxics_h_eoi_bad_r15(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, vxics_h_eoi(&t->vx, &t->icp[0], bad[i]),
 				H_PARAMETER);
 	expect_unchanged(test, s);
+	KUNIT_EXPECT_EQ(test, t->n_eoi, 0);
+}
+
+/*
+ * R15: H_EOI naming neither the IPI nor a defined source restores CPPR
+ * first, as upstream KVM and QEMU do, then returns H_PARAMETER; no source
+ * is touched and no ack notifier runs.
+ */
+static void vxics_h_eoi_unknown_source_restores_cppr_r15(struct kunit *test)
+{
+	struct tctx *t = test->priv;
+	u64 bad[] = { 0xff000000, 0xff000001, 0xff00000f, 0xff000011,
+		      0xff000400, 0xffffffff, 0xffefffff };
+	struct tsnap *s;
+	int i;
+
+	def_src(test, 16, 0, 5, false);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		vxics_h_cppr(&t->vx, &t->icp[0], 0x20);
+		s = snap_new(test);
+		KUNIT_EXPECT_EQ(test, vxics_h_eoi(&t->vx, &t->icp[0], bad[i]),
+				H_PARAMETER);
+		KUNIT_EXPECT_EQ(test, vxics_icp_cppr(state_of(t, 0)), 0xff);
+		/* the sources of block 0 are untouched */
+		KUNIT_EXPECT_TRUE(test, !memcmp(&s->ics[0], t->vx.ics[0],
+						sizeof(s->ics[0])));
+	}
 	KUNIT_EXPECT_EQ(test, t->n_eoi, 0);
 }
 
@@ -1049,6 +1125,7 @@ static struct kunit_case vxics_rule_cases[] = {
 	KUNIT_CASE(vxics_block_addressing_r2),
 	KUNIT_CASE(vxics_new_source_masked_r3),
 	KUNIT_CASE(vxics_icp_attach_r4),
+	KUNIT_CASE(vxics_server_numbers_to_max_vcpu_ids_r4),
 	KUNIT_CASE(vxics_icp_word_consistent_r5),
 	KUNIT_CASE(vxics_output_raise_lower_r6),
 	KUNIT_CASE(vxics_deliver_strict_r7),
@@ -1064,7 +1141,8 @@ static struct kunit_case vxics_rule_cases[] = {
 	KUNIT_CASE(vxics_h_cppr_lower_resends_equal_noop_r14),
 	KUNIT_CASE(vxics_h_cppr_raise_rejects_r14),
 	KUNIT_CASE(vxics_h_eoi_r15),
-	KUNIT_CASE(vxics_h_eoi_bad_r15),
+	KUNIT_CASE(vxics_h_eoi_bad_xirr_r15),
+	KUNIT_CASE(vxics_h_eoi_unknown_source_restores_cppr_r15),
 	KUNIT_CASE(vxics_h_ipi_r16),
 	KUNIT_CASE(vxics_msi_pq_r17),
 	KUNIT_CASE(vxics_lsi_level_r18),

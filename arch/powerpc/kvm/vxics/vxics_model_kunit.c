@@ -356,11 +356,14 @@ static long m_h_eoi(struct model *m, int k, u64 xirr)
 	struct msrc *s;
 	int i = m_src_idx(irq);
 
-	if (xirr >> 32 || (irq != VXICS_IPI_IRQ && i < 0))
+	if (xirr >> 32)
 		return H_PARAMETER;
+	/* CPPR first, whatever the number names */
 	m_down_cppr(m, k, (xirr >> 24) & 0xff);
 	if (irq == VXICS_IPI_IRQ)
 		return H_SUCCESS;
+	if (i < 0)
+		return H_PARAMETER;
 	s = &m->src[i];
 	if (!s->lsi) {
 		s->p = s->q;

@@ -180,6 +180,20 @@ static bool unchanged(const struct snap *a)
 	return !memcmp(a, &b, sizeof(b));
 }
 
+/* H_EOI of @irq with CPPR 0x10 raised before: CPPR back to 0xff only. */
+static void eoi_bad_restores_cppr(struct snap *s, uint32_t irq,
+				  const char *what)
+{
+	int64_t rc;
+
+	VXT_REQUIRE(hcall(&g0, H_CPPR, 0x10, 0) == H_SUCCESS, "vCPU 0 CPPR 0x10");
+	rc = hcall(&g0, H_EOI, xics_xirr(0xff, irq), 0);
+	vxt_ok(rc == H_PARAMETER && xics_icp_cppr(icp(v0)) == 0xff &&
+	       unchanged(s),
+	       "R15: H_EOI of 0x%x (%s): %lld, CPPR restored, nothing else changed",
+	       irq, what, (long long)rc);
+}
+
 static void bad_hcalls(void)
 {
 	uint64_t out[2];
@@ -200,19 +214,19 @@ static void bad_hcalls(void)
 	       "R13: H_IPOLL of unknown server 99: %lld, nothing changed",
 	       (long long)rc);
 	/*
-	 * upstream differs: its real-mode H_EOI (book3s_hv_rm_xics.c,
-	 * ics_rm_eoi) returns H_SUCCESS when the number has no source
-	 * block, and both modes EOI an undefined source in an existing
-	 * block as if it were defined; R15 asks for H_PARAMETER.
+	 * R15: an H_EOI naming no defined source restores CPPR first (as
+	 * upstream and QEMU do), then returns H_PARAMETER; sources and the
+	 * other ICP are untouched.  upstream differs in the return: its
+	 * real-mode H_EOI (ics_rm_eoi) returns H_SUCCESS when the number
+	 * has no source block, and EOIs an undefined source in an existing
+	 * block as if it were defined.
 	 */
-	rc = hcall(&g0, H_EOI, xics_xirr(0xff, NOBLK), 0);
+	eoi_bad_restores_cppr(&s, NOBLK, "no such block");
+	eoi_bad_restores_cppr(&s, UNDEF, "undefined");
+	rc = hcall(&g0, H_EOI, 1ULL << 32 | xics_xirr(0xff, MSI), 0);
 	vxt_ok(rc == H_PARAMETER && unchanged(&s),
-	       "R15: H_EOI of 0x%x (no such block): %lld, nothing changed",
-	       NOBLK, (long long)rc);
-	rc = hcall(&g0, H_EOI, xics_xirr(0xff, UNDEF), 0);
-	vxt_ok(rc == H_PARAMETER && unchanged(&s),
-	       "R15: H_EOI of undefined 0x%x: %lld, nothing changed",
-	       UNDEF, (long long)rc);
+	       "R15: H_EOI of a value above 32 bits: %lld, nothing changed",
+	       (long long)rc);
 	vxt_ok(unchanged(&s) && s.icp1 == XICS_ICP(4, 0, 0xff, 0xff) &&
 	       (s.msi1 & KVM_XICS_PENDING),
 	       "R7: vCPU 1 still holds MSI1 off and it is still pending");
@@ -225,7 +239,7 @@ static void bad_hcalls(void)
 
 int main(void)
 {
-	vxt_plan(26);
+	vxt_plan(27);
 	vm = vxt_vm_create(16 << 20);
 	xfd = xics_create(vm);
 	VXT_REQUIRE(xfd >= 0, "create the XICS device");
