@@ -36,8 +36,10 @@ kernel: deps
 initramfs: deps
 	@scripts/mkinitramfs.sh >/dev/null
 
+# percpu_alloc=page: per-CPU data in vmalloc space, where real mode cannot
+# reach it; our real-mode code must not touch any (R35, xics_contention).
 vmtest: kernel initramfs
-	@$(VMRUN) --timeout 600
+	@$(VMRUN) --timeout 600 --append percpu_alloc=page
 
 vmtest-pci: kernel initramfs
 	@$(VMRUN) --pci $(PCI_DEVICES) --append "$(PCI_APPEND)" --min-kunit 0 \

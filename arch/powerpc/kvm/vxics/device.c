@@ -225,13 +225,15 @@ int kvmppc_xics_int_off(struct kvm *kvm, u32 irq)
  * @kvm: the VM
  * @irq_source_id: unused
  * @irq: source number
- * @level: 0/1, or QEMU's KVM_INTERRUPT_SET/UNSET/SET_LEVEL
+ * @level: 1, KVM_INTERRUPT_SET or KVM_INTERRUPT_SET_LEVEL to assert an LSI
+ *	or trigger an MSI; 0 or KVM_INTERRUPT_UNSET to deassert (R33)
  * @line_status: unused
  *
  * Runs under rcu_read_lock() so that releasing the device can wait for
  * injections in flight before it frees what they use.
  *
- * Return: 0, -EINVAL for an undefined source, -ENODEV without XICS.
+ * Return: 0; -EINVAL, changing nothing, for an undefined source or any
+ * other @level; -ENODEV without XICS.
  */
 int kvmppc_xics_set_irq(struct kvm *kvm, int irq_source_id, u32 irq,
 			int level, bool line_status)
@@ -239,14 +241,19 @@ int kvmppc_xics_set_irq(struct kvm *kvm, int irq_source_id, u32 irq,
 	struct kvmppc_xics *xics;
 	int ret = -ENODEV;
 
+	/* R33: the values QEMU and irqfd use; anything else is refused */
 	switch ((u32)level) {
 	case 1:
 	case KVM_INTERRUPT_SET:
 	case KVM_INTERRUPT_SET_LEVEL:
 		level = VXICS_LEVEL_HIGH;
 		break;
-	default:
+	case 0:
+	case KVM_INTERRUPT_UNSET:
 		level = VXICS_LEVEL_LOW;
+		break;
+	default:
+		return -EINVAL;
 	}
 	rcu_read_lock();
 	xics = rcu_dereference_raw(kvm->arch.xics);
@@ -515,10 +522,19 @@ static void vxics_dev_init(struct kvm_device *dev)
 }
 
 /*
- * The device fd was closed; kvm->lock is held.  Order matters: stop new
- * injections and wait for those in flight (RCU), then take every vCPU's
- * mutex so none runs (and so none is in a real-mode hcall) while the ICPs
- * and the source blocks go away.
+ * The device fd was closed; kvm->lock is held (R34).  Order matters:
+ *
+ * 1. Take every vCPU's mutex: each vCPU is out of KVM_RUN (so in no
+ *    real-mode hcall) and stays out until the end.  A vCPU in the guest
+ *    is waited for; QEMU closes the fd with its vCPUs stopped.
+ * 2. Turn the vCPUs' XICS off (irq_type, icp) before anything else: when
+ *    they run again, their XICS hcalls go to userspace, as on a VM
+ *    without the in-kernel XICS, never to a half-gone one that would
+ *    answer H_HARDWARE.
+ * 3. Withdraw kvm->arch.xics and wait for injections in flight (irqfd,
+ *    KVM_IRQ_LINE under RCU); they may still deliver into the ICPs,
+ *    which are alive until step 4.
+ * 4. Free the ICPs, the sources and the server table.
  */
 static void vxics_dev_release(struct kvm_device *dev)
 {
@@ -528,11 +544,13 @@ static void vxics_dev_release(struct kvm_device *dev)
 	unsigned long i;
 
 	debugfs_remove(xics->dentry);
-	WRITE_ONCE(kvm->arch.xics, NULL);
-	synchronize_rcu();
-
 	kvm_for_each_vcpu(i, vcpu, kvm)
 		mutex_lock_nest_lock(&vcpu->mutex, &kvm->lock);
+	kvm_for_each_vcpu(i, vcpu, kvm)
+		if (vcpu->arch.irq_type == KVMPPC_IRQ_XICS)
+			vcpu->arch.irq_type = KVMPPC_IRQ_DEFAULT;
+	WRITE_ONCE(kvm->arch.xics, NULL);
+	synchronize_rcu();
 	kvm_for_each_vcpu(i, vcpu, kvm) {
 		struct kvmppc_icp *icp = vcpu->arch.icp;
 
@@ -540,7 +558,6 @@ static void vxics_dev_release(struct kvm_device *dev)
 			continue;
 		vxics_icp_detach(&xics->core, &icp->core);
 		vcpu->arch.icp = NULL;
-		vcpu->arch.irq_type = KVMPPC_IRQ_DEFAULT;
 		kfree(icp);
 	}
 	vxics_destroy(&xics->core);

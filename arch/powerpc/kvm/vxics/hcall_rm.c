@@ -127,6 +127,15 @@ static void vxics_kvm_eoi_notify(struct vxics *vx, u32 irq)
 		vxics_kvm_notify_virt(vxics_to_xics(vx)->kvm, irq);
 		return;
 	}
+	/*
+	 * Leave real mode only if the VM has an ack notifier at all (an
+	 * irqfd with a resampler, in practice): walking the list needs SRCU
+	 * and virtual mode, but its head is in struct kvm (kzalloc, linear
+	 * map).  A notifier registered concurrently can miss this EOI, as
+	 * it could miss one the virtual-mode walk had already passed.
+	 */
+	if (hlist_empty(&vxics_to_xics(vx)->kvm->irq_ack_notifier_list))
+		return;
 	this = rm_this_vcpu();
 	if (this && this->arch.icp) {
 		this->arch.icp->rm_eoi_irq = irq;

@@ -8,7 +8,9 @@
  * Rules: R1 R2 R3 R4 R19 R27 R28 R29 R30 R31 R32.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "lib/xics.h"
 
 #define SRC_A	0x1000		/* block 4, like QEMU's first source 4096 */
@@ -205,6 +207,94 @@ static void icp_states(struct vxt_vcpu *v0)
 	       err(rc));
 }
 
+/*
+ * R4: server numbers up to KVM's vCPU id limit (KVM_CAP_MAX_VCPU_ID), not
+ * only below 2048; the limit itself is refused.
+ */
+static void high_servers(struct vxt_vm *vm)
+{
+	int max = vxt_check_cap(vm, KVM_CAP_MAX_VCPU_ID);
+	struct vxt_vcpu *a, *b;
+	int rc;
+
+	vxt_diag("KVM_CAP_MAX_VCPU_ID %d", max);
+	a = vxt_vcpu_add(vm, 2, VXT_GUEST_ENTRY);
+	b = vxt_vcpu_add(vm, 3, VXT_GUEST_ENTRY);
+	rc = xics_icp_attach(a, xfd, max);
+	vxt_ok(rc == -EINVAL, "R4: ICP server %d (the vCPU id limit): %s",
+	       max, err(rc));
+	rc = xics_icp_attach(a, xfd, max - 1);
+	vxt_ok(!rc && icp(a) == XICS_ICP_RESET,
+	       "R4: ICP server %d (the top of the range) attached: %s",
+	       max - 1, err(rc));
+	rc = max > 2048 ? xics_icp_attach(b, xfd, 2048) : -ERANGE;
+	vxt_ok(!rc && icp(b) == XICS_ICP_RESET,
+	       "R4: ICP server 2048 attached: %s", err(rc));
+	rc = xics_source_set(xfd, SRC_E, XICS_SRC(max - 1, 5));
+	vxt_ok(!rc && source_is(SRC_E, XICS_SRC(max - 1, 5)),
+	       "R4 R29: a source targets server %d: %s", max - 1, err(rc));
+	rc = xics_source_set(xfd, SRC_E, XICS_SRC(max, 5));
+	vxt_ok(rc == -EINVAL && source_is(SRC_E, XICS_SRC(max - 1, 5)),
+	       "R4 R29: server %d refused for a source: %s, unchanged",
+	       max, err(rc));
+	vxt_vcpu_destroy(b);
+	vxt_vcpu_destroy(a);
+}
+
+/*
+ * R33: KVM_IRQ_LINE levels: 1, SET, SET_LEVEL assert; 0 and UNSET
+ * deassert; any other value is refused (EINVAL in the status) and
+ * changes nothing.
+ */
+static void line_levels(struct vxt_vm *vm)
+{
+	static const uint32_t bad[] = { 2, 5, 0x80000000u, 0xfffffffcu };
+	uint64_t before, after;
+	int32_t status;
+	unsigned int i;
+	int rc, nbad = 0;
+
+	rc = xics_source_set(xfd, SRC_LSI, XICS_SRC(0, 0xff) |
+			     KVM_XICS_LEVEL_SENSITIVE);
+	VXT_REQUIRE(!rc, "LSI 0x%x masked: %s", SRC_LSI, err(rc));
+	rc = xics_irq_line_status(vm, SRC_LSI, KVM_INTERRUPT_SET_LEVEL, &status);
+	vxt_ok(!rc && !status && xics_source_get(xfd, SRC_LSI, &after) == 0 &&
+	       (after & KVM_XICS_PENDING),
+	       "R33: KVM_INTERRUPT_SET_LEVEL asserts the LSI (status %d)", status);
+	xics_source_get(xfd, SRC_LSI, &before);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		status = 0;
+		rc = xics_irq_line_status(vm, SRC_LSI, bad[i], &status);
+		xics_source_get(xfd, SRC_LSI, &after);
+		if (rc || status != -EINVAL || after != before) {
+			vxt_diag("level 0x%x: rc %d status %d, 0x%llx -> 0x%llx",
+				 bad[i], rc, status, (unsigned long long)before,
+				 (unsigned long long)after);
+			nbad++;
+		}
+	}
+	vxt_ok(!nbad, "R33: levels 2, 5, 0x80000000, 0xfffffffc refused (EINVAL), LSI still asserted");
+	rc = xics_irq_line_status(vm, SRC_LSI, KVM_INTERRUPT_UNSET, &status);
+	vxt_ok(!rc && !status && xics_source_get(xfd, SRC_LSI, &after) == 0 &&
+	       !(after & KVM_XICS_PENDING),
+	       "R33: KVM_INTERRUPT_UNSET deasserts it (status %d)", status);
+}
+
+/* The fd KVM_CREATE_DEVICE returned is the kvm-xics device's. */
+static bool is_xics_fd(int fd)
+{
+	char path[64], target[128];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return false;
+	target[n] = 0;
+	vxt_diag("device fd %d -> %s", fd, target);
+	return !strcmp(target, "anon_inode:kvm-xics");
+}
+
 int main(void)
 {
 	struct vxt_vcpu *v0, *v1;
@@ -212,7 +302,7 @@ int main(void)
 	int32_t status = 0;
 	int rc;
 
-	vxt_plan(41);
+	vxt_plan(49);
 	vm = vxt_vm_create(16 << 20);
 	v0 = vxt_vcpu_add(vm, 0, VXT_GUEST_ENTRY);
 	v1 = vxt_vcpu_add(vm, 1, VXT_GUEST_ENTRY);
@@ -222,7 +312,7 @@ int main(void)
 	       err(rc));
 	xfd = xics_create(vm);
 	VXT_REQUIRE(xfd >= 0, "create the XICS device: %s", err(xfd));
-	vxt_ok(true, "KVM_CREATE_DEVICE(KVM_DEV_TYPE_XICS)");
+	vxt_ok(is_xics_fd(xfd), "KVM_CREATE_DEVICE(KVM_DEV_TYPE_XICS) gives a kvm-xics fd");
 	rc = xics_create(vm);
 	vxt_ok(rc == -EEXIST, "second XICS device in the VM: %s", err(rc));
 
@@ -235,6 +325,8 @@ int main(void)
 	       SRC_B, status);
 
 	icp_states(v0);
+	high_servers(vm);
+	line_levels(vm);
 
 	vxt_vcpu_destroy(v1);
 	vxt_vcpu_destroy(v0);

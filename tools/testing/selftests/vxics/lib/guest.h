@@ -23,6 +23,11 @@
 
 #define VXT_GUEST_ENTRY	0x100	/* system reset vector: where guests start */
 
+/* guest_xics_loop.S: the stop word the test sets, and the modes (r14) */
+#define XL_STOP		0x7000
+#define XL_MODE_ACCEPT	0
+#define XL_MODE_XIRR	1
+
 /* PAPR hypercalls of the XICS presentation controller (ICP) */
 #define H_EOI		0x64
 #define H_CPPR		0x68
