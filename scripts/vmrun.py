@@ -118,6 +118,11 @@ def main():
             tail = (tail + [line])[-40:]
             s = TS.sub('', line)
             m = VXT.match(s)
+            if m and m.group(1) == 'error':
+                # /init: a vxics.tests= pattern or vxics.only= name that
+                # selected nothing (a typo must not pass as "0 failed")
+                problems.append(m.group(2))
+                continue
             if a.demo and (m or s.startswith('[vxt]')):
                 if m and m.group(1) == 'demo':
                     if m.group(2).startswith('exit '):

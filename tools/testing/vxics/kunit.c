@@ -171,6 +171,18 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (i = 0; i < nr_suites; i++)
 		n += selected(suites[i]->name, argc, argv);
+	/* a name on the command line that is no suite is a failure */
+	for (i = 1; i < argc; i++) {
+		int k;
+
+		for (k = 0; k < nr_suites; k++)
+			if (!strcmp(argv[i], suites[k]->name))
+				break;
+		if (k == nr_suites) {
+			printf("# no suite named %s\n", argv[i]);
+			failed++;
+		}
+	}
 	printf("KTAP version 1\n1..%d\n", n);
 	n = 0;
 	for (i = 0; i < nr_suites; i++) {

@@ -38,20 +38,48 @@ static const char *cmdline_value(const char *key)
 	return *p == '=' ? p + 1 : p;
 }
 
-/* Is @name in the comma-separated fnmatch() patterns of vxics.tests=? */
+#define MAX_PATTERNS	16
+static unsigned int pattern_hits[MAX_PATTERNS];
+
+/*
+ * Is @name in the comma-separated fnmatch() patterns of vxics.tests=?
+ * Counts the hits of each pattern, for unmatched_patterns().
+ */
 static int selected(const char *name)
 {
 	const char *v = cmdline_value("vxics.tests");
 	char list[256], *pat, *save;
+	int i = 0, hit = 0;
 
 	if (!v)
 		return 1;
 	snprintf(list, sizeof(list), "%.*s", (int)strcspn(v, "\t\n "), v);
 	for (pat = strtok_r(list, ",", &save); pat;
-	     pat = strtok_r(NULL, ",", &save))
-		if (!fnmatch(pat, name, 0))
-			return 1;
-	return 0;
+	     pat = strtok_r(NULL, ",", &save), i++) {
+		if (fnmatch(pat, name, 0))
+			continue;
+		if (i < MAX_PATTERNS)
+			pattern_hits[i]++;
+		hit = 1;
+	}
+	return hit;
+}
+
+/* A pattern that selected nothing is a typo, not a pass: say so. */
+static void unmatched_patterns(void)
+{
+	const char *v = cmdline_value("vxics.tests");
+	char list[256], *pat, *save;
+	int i = 0;
+
+	if (!v)
+		return;
+	snprintf(list, sizeof(list), "%.*s", (int)strcspn(v, "\t\n "), v);
+	for (pat = strtok_r(list, ",", &save); pat;
+	     pat = strtok_r(NULL, ",", &save), i++)
+		if (i < MAX_PATTERNS && !pattern_hits[i])
+			printf("[vxt] error: no selftest matches vxics.tests pattern '%s'\n",
+			       pat);
 }
 
 static void run_one(const char *name)
@@ -102,7 +130,7 @@ int main(void)
 	struct dirent **names;
 	const char *only;
 	char taint[32] = "?";
-	int fd, n, i;
+	int fd, n, i, ran = 0;
 
 	mount("proc", "/proc", "proc", 0, NULL);
 	mount("sysfs", "/sys", "sysfs", 0, NULL);
@@ -134,8 +162,12 @@ int main(void)
 				continue;
 			if (!selected(t))
 				continue;
+			ran++;
 			run_one(t);
 		}
+		unmatched_patterns();
+		if (only && !ran)
+			printf("[vxt] error: no selftest named by vxics.only\n");
 	}
 
 	fd = open("/proc/sys/kernel/tainted", O_RDONLY);
