@@ -6,6 +6,7 @@
 #   make check    every test: userspace (ASan, TSan) and in the emulated host
 #   make lint     checkpatch --strict over our files
 #   make pathlen  path lengths (TCG instruction counts), ours vs upstream
+#   make vmtest-debug  the in-VM suites on the debug host kernel
 #   make kernel / initramfs / vmtest / vmtest-pci / utest    the pieces
 
 export PATH := /usr/sbin:/sbin:$(PATH)
@@ -24,7 +25,8 @@ PCI_DEVICES := --device e1000e,bus=pcie.0,addr=0.0,romfile= \
 PCI_APPEND := vxics.tests=vfio_* vxics.pci kunit.enable=0 loglevel=5
 
 .PHONY: all demo check lint deps kernel initramfs vmtest vmtest-pci utest \
-	pathlen clean distclean
+	pathlen clean distclean kernel-debug vmtest-debug \
+	vmtest-debug-plain vmtest-debug-pci
 all: kernel initramfs
 
 deps:
@@ -40,6 +42,25 @@ initramfs: deps
 # reach it; our real-mode code must not touch any (R35, xics_contention).
 vmtest: kernel initramfs
 	@$(VMRUN) --timeout 600 --append percpu_alloc=page
+
+# The debug host kernel: the same overlay, out/build-linux.debug, with the
+# checks of scripts/config/vxics-debug.config (lockdep, PROVE_RCU, atomic
+# sleep, SLUB poisoning, list and object debugging, KFENCE, UBSAN,
+# kmemleak).  Both in-VM suites boot on it; any splat or leak fails.
+DEBUG_KERNEL := --kernel out/build-linux.debug/vmlinux
+kernel-debug: deps
+	@scripts/build-kernel.sh --variant debug \
+		--fragment scripts/config/vxics-debug.config >/dev/null
+
+vmtest-debug: vmtest-debug-plain vmtest-debug-pci
+
+vmtest-debug-plain: kernel-debug initramfs
+	@$(VMRUN) $(DEBUG_KERNEL) --timeout 900 --append percpu_alloc=page \
+		--log out/vmtest-debug.log
+
+vmtest-debug-pci: kernel-debug initramfs
+	@$(VMRUN) $(DEBUG_KERNEL) --pci $(PCI_DEVICES) --append "$(PCI_APPEND)" \
+		--min-kunit 0 --timeout 900 --log out/vmtest-pci-debug.log
 
 vmtest-pci: kernel initramfs
 	@$(VMRUN) --pci $(PCI_DEVICES) --append "$(PCI_APPEND)" --min-kunit 0 \

@@ -13,9 +13,9 @@ exec 9> "${VXICS_BUILD_LOCK:-$OUT/.build.lock}"
 flock 9
 
 BUILD=$("$TOP/scripts/overlay.sh" "$@" | tail -n1)
-name=$(basename "$BUILD"); name=${name#build-}
 log=$BUILD/build.log
-if ! "${KMAKE[@]}" -C "$OUT/$name" O="$BUILD" -j"$(nproc)" vmlinux > "$log" 2>&1; then
+if ! "${KMAKE[@]}" -C "$(cat "$BUILD/.vxics-src")" O="$BUILD" -j"$(nproc)" \
+		vmlinux > "$log" 2>&1; then
 	grep -E 'error|Error' "$log" | head -n 30 >&2
 	die "kernel build failed, full log: $log"
 fi

@@ -5,7 +5,9 @@
 # short libFuzzer run over the core (fixed seeds and number of runs), the
 # SPIN model of the resend protocol's barriers, the in-VM tests (KUnit +
 # selftests in the emulated POWER8 host, once without PCI and once with the
-# PHBs and devices for the vfio_* tests), the rig's own failure checks, and
+# PHBs and devices for the vfio_* tests), the same two boots on the debug
+# host kernel (lockdep, PROVE_RCU, SLUB poisoning, kmemleak, ...; any
+# splat fails), the rig's own failure checks, and
 # a short run of the path-length meter (bench/pathlen) so it cannot rot.
 # Every stage runs even if an earlier one failed; the closing line adds
 # them up.
@@ -43,6 +45,8 @@ stage fuzz make -C tools/testing/vxics fuzz-smoke
 stage spin tools/testing/vxics/spin/run.sh
 stage vmtest make vmtest
 stage vmtest-pci make vmtest-pci
+stage vmtest-debug make vmtest-debug-plain
+stage vmtest-pci-debug make vmtest-debug-pci
 stage rig scripts/rig-selftest.sh
 stage pathlen python3 bench/pathlen/run.py --check
 echo "$passed passed, $failed failed, $skipped skipped"

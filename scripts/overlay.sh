@@ -5,9 +5,12 @@
 # out/<name>/, apply our hook patches (scripts/hooks/series), copy our own
 # files over at their kernel paths and configure it from the fragments.
 #
-#   scripts/overlay.sh [--stock] [--name N] [--fragment F ...]
+#   scripts/overlay.sh [--stock] [--name N] [--variant V] [--fragment F ...]
 #
 # --stock builds upstream as shipped: no hooks and no files of ours.
+# --variant V configures a second build directory, out/build-<name>.V,
+# from the same source tree (e.g. the debug kernel: --variant debug
+# --fragment scripts/config/vxics-debug.config).
 # The tree is only unpacked again when the tarball or a hook changes, and
 # files are only copied when their content changed, so rebuilds stay
 # incremental.
@@ -16,11 +19,13 @@ set -euo pipefail
 
 stock=0
 name=linux
+variant=
 fragments=("$TOP/scripts/config/vxics-host.config")
 while [ $# -gt 0 ]; do
 	case $1 in
 	--stock) stock=1; name=linux-stock ;;
 	--name) name=$2; shift ;;
+	--variant) variant=.$2; shift ;;
 	--fragment) fragments+=("$2"); shift ;;
 	*) die "overlay.sh: unknown argument $1" ;;
 	esac
@@ -28,7 +33,7 @@ while [ $# -gt 0 ]; do
 done
 
 SRC=$OUT/$name
-BUILD=$OUT/build-$name
+BUILD=$OUT/build-$name$variant
 mkdir -p "$OUT"
 [ -r "$KSRC_TARBALL" ] || die "$KSRC_TARBALL missing (apt-get install linux-source-6.1)"
 
@@ -65,7 +70,7 @@ if [ "$(cat "$SRC/.vxics-stamp" 2>/dev/null)" != "$stamp" ]; then
 	done
 	echo "$stamp" > "$SRC.tmp/.vxics-stamp"
 	mv "$SRC.tmp" "$SRC"
-	rm -rf "$BUILD"
+	rm -rf "$OUT/build-$name" "$OUT/build-$name".*
 	[ "$have" = "$KSRC_DEVELOPED_AGAINST" ] ||
 		echo "overlay: note: linux-source $have, hooks developed against $KSRC_DEVELOPED_AGAINST; all applied"
 fi
@@ -124,4 +129,5 @@ if [ "$(cat "$BUILD/.vxics-config-stamp" 2>/dev/null)" != "$cfgstamp" ] ||
 	[ $bad = 0 ] || die "config fragment not satisfied"
 	echo "$cfgstamp" > "$BUILD/.vxics-config-stamp"
 fi
+echo "$SRC" > "$BUILD/.vxics-src"
 echo "$BUILD"
