@@ -313,7 +313,7 @@ static bool resend_reachable(u32 irq)
 
 	for (k = 0; k < F.nr_icp; k++)
 		if (vxics_icp_resend(READ_ONCE(F.icp[k].state)) &&
-		    test_bit(blk, F.icp[k].resend_map))
+		    test_bit(blk, F.icp[k].resend_blocks))
 			return true;
 	return false;
 }

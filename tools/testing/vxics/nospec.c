@@ -142,4 +142,5 @@ static struct kunit_suite vxics_nospec_suite = {
 	.exit = nospec_exit,
 	.test_cases = vxics_nospec_cases,
 };
+
 kunit_test_suite(vxics_nospec_suite);

@@ -285,7 +285,7 @@ static void check_quiescent(struct kunit *test, struct stress *st)
 			continue;
 		for (v = 0; v < NV; v++)
 			covered |= vxics_icp_resend(st->icp[v].state) &&
-				   test_bit(ics->block, st->icp[v].resend_map);
+				   test_bit(ics->block, st->icp[v].resend_blocks);
 		KUNIT_EXPECT_TRUE_MSG(test, covered,
 				      "source %u marked RESEND, no ICP will resend it", irq);
 	}

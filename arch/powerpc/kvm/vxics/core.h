@@ -40,6 +40,7 @@ static __always_inline unsigned long vxics_lock(struct vxics_lock *l)
 static __always_inline void vxics_unlock(struct vxics_lock *l,
 					 unsigned long flags)
 {
+	/* pairs with the next holder's xchg_acquire: our writes first */
 	smp_store_release(&l->val, 0);
 	vxics_irq_restore(flags);
 }

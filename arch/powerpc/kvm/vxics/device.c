@@ -5,6 +5,9 @@
  * KVM_IRQ_LINE/irqfd injection, hcalls that reach virtual mode, and the
  * per-VM debugfs file.  These are the functions the rest of KVM calls
  * (asm/kvm_ppc.h); the logic lives in the core (ics.c, icp.c).
+ *
+ * Credit: reusing kvm->arch.xics_device across creates and taking every
+ * vCPU's mutex on release follow upstream KVM's book3s_xics.c.
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
@@ -487,10 +490,10 @@ static int vxics_dev_create(struct kvm_device *dev, u32 type)
 	if (kvm->arch.xics)
 		return -EEXIST;
 	/*
-	 * The structure outlives a release of the device (KVM frees
-	 * kvm->arch.xics_device with the VM) and is reused by the next
-	 * create: that keeps any late reader of a stale pointer on valid
-	 * memory.
+	 * kvm->arch.xics_device is allocated once per VM and KVM frees it
+	 * with the VM; a create after a release zeroes it and uses it
+	 * again, so a late read through a stale pointer still lands in
+	 * memory we own.
 	 */
 	xics = kvm->arch.xics_device;
 	if (!xics) {
@@ -522,15 +525,16 @@ static void vxics_dev_init(struct kvm_device *dev)
 }
 
 /*
- * The device fd was closed; kvm->lock is held (R34).  Order matters:
+ * Runs once userspace's last reference to the device is gone; the caller
+ * holds kvm->lock (R34).  The steps must happen in this order:
  *
  * 1. Take every vCPU's mutex: each vCPU is out of KVM_RUN (so in no
  *    real-mode hcall) and stays out until the end.  A vCPU in the guest
  *    is waited for; QEMU closes the fd with its vCPUs stopped.
- * 2. Turn the vCPUs' XICS off (irq_type, icp) before anything else: when
- *    they run again, their XICS hcalls go to userspace, as on a VM
- *    without the in-kernel XICS, never to a half-gone one that would
- *    answer H_HARDWARE.
+ * 2. Reset every vCPU's irq_type first.  From here on KVM_RUN sees a VM
+ *    without an in-kernel XICS and forwards these hcalls to userspace,
+ *    so none reaches a controller being torn down (it would answer
+ *    H_HARDWARE).
  * 3. Withdraw kvm->arch.xics and wait for injections in flight (irqfd,
  *    KVM_IRQ_LINE under RCU); they may still deliver into the ICPs,
  *    which are alive until step 4.

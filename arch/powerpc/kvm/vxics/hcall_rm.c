@@ -9,9 +9,15 @@
  * (kzalloc) and the paca are all in the linear map, which real mode
  * addresses directly; nothing here is vmalloc'd, traced, instrumented
  * (the Makefile strips ftrace, KASAN, KCOV for this directory), printed or
- * sleeps.  Work that needs virtual mode is recorded in the caller's
- * kvmppc_icp and the hcall returns H_TOO_HARD, so KVM exits to virtual
- * mode and calls kvmppc_xics_hcall(), which finishes it.
+ * sleeps.  The ack-notifier check reads only the list head in struct kvm
+ * (kzalloc'd: the VM is not vmalloc'd on powerpc).  Work that needs
+ * virtual mode is recorded in the caller's kvmppc_icp and the hcall
+ * returns H_TOO_HARD, so KVM exits to virtual mode and calls
+ * kvmppc_xics_hcall(), which finishes it.
+ *
+ * Credit: raising and lowering through pending_exceptions and LPCR[MER],
+ * and finishing deferred kicks and ack notifications after H_TOO_HARD,
+ * follow upstream KVM's book3s_hv_rm_xics.c; the code is our own.
  */
 #include <asm/kvm_book3s.h>
 #include <asm/reg.h>

@@ -6,6 +6,12 @@
  * Real-mode safe unless a function says "virtual mode".  The state word is
  * read with READ_ONCE and replaced only by cmpxchg (R5); every new word is
  * built by vxics_icp_word(), which computes the output line (R6).
+ *
+ * Credit: the state machine follows the design of upstream KVM's XICS
+ * (book3s_xics.c, Benjamin Herrenschmidt and Paul Mackerras): one word per
+ * ICP, reject and resend through a per-ICP need-resend flag, the H_IPI
+ * takeover condition and the one-reg consistency checks; the code and
+ * comments here are our own.
  */
 #include "internal.h"
 #include "core.h"
@@ -39,7 +45,7 @@ u64 vxics_icp_to_onereg(u64 w)
  * vxics_icp_check_onereg() - validate a KVM_REG_PPC_ICP_STATE value
  * @reg: value userspace wants to restore
  *
- * Checks the internal consistency required by R32.  Whether the source
+ * Checks that the four fields agree with each other as R32 requires.  Whether the source
  * block of a source XISR exists is the caller's check, it needs the ICS.
  *
  * Return: 0 if consistent, -EINVAL otherwise.
@@ -97,6 +103,7 @@ struct vxics_icp *vxics_icp_find(struct vxics *vx, u64 server)
 	pg = smp_load_acquire(&vx->icp_dir[server / VXICS_SERVERS_PER_PAGE]);
 	if (!pg)
 		return NULL;
+	/* the ICP's initial state before its pointer, as for the page */
 	return smp_load_acquire(&pg->icp[server % VXICS_SERVERS_PER_PAGE]);
 }
 
@@ -117,12 +124,14 @@ struct vxics_icp *vxics_icp_next(struct vxics *vx, u32 *server)
 	u32 s = *server;
 
 	while (s < VXICS_MAX_SERVERS) {
+		/* as in vxics_icp_find(): pairs with vxics_icp_attach() */
 		pg = smp_load_acquire(&vx->icp_dir[s / VXICS_SERVERS_PER_PAGE]);
 		if (!pg) {
 			s = (s / VXICS_SERVERS_PER_PAGE + 1) *
 			    VXICS_SERVERS_PER_PAGE;
 			continue;
 		}
+		/* initialised ICP before pointer, see vxics_icp_attach() */
 		icp = smp_load_acquire(&pg->icp[s % VXICS_SERVERS_PER_PAGE]);
 		if (icp) {
 			*server = s;
@@ -214,9 +223,10 @@ void vxics_icp_detach(struct vxics *vx, struct vxics_icp *icp)
 }
 
 /*
- * Replace @old by @new.  A rising output raises the vCPU's interrupt (R6).
- * @self_lowered: the caller lowered the output before reading @old (its
- * own accept or CPPR raise), so raise again whenever @new has it.
+ * Replace @old by @new.  An OUT bit going from 0 to 1 raises the vCPU's
+ * interrupt (R6).  @self_lowered: the vCPU took its interrupt down itself
+ * just before (its accept, or a CPPR raise), so here any word with OUT
+ * set raises it again, whatever @old said.
  */
 static bool icp_cas(struct vxics *vx, struct vxics_icp *icp, u64 old, u64 new,
 		    bool self_lowered)
@@ -282,18 +292,18 @@ void vxics_icp_do_resend(struct vxics *vx, struct vxics_icp *icp)
 	struct vxics_ics *ics;
 	u32 w, b, blk, i;
 
-	for (w = 0; w < ARRAY_SIZE(icp->resend_map); w++) {
+	for (w = 0; w < ARRAY_SIZE(icp->resend_blocks); w++) {
 		/*
 		 * The caller's cmpxchg clearing need-resend is fully ordered,
 		 * so this read cannot see the map older than that clear;
 		 * a marker whose bit we miss sees the clear (deliver_once()).
 		 * Checked by tools/testing/vxics/spin/resend.pml (-DNO_MB).
 		 */
-		if (!READ_ONCE(icp->resend_map[w]))
+		if (!READ_ONCE(icp->resend_blocks[w]))
 			continue;
 		/* Fully ordered: marks set before a bit we take are seen. */
 		/* checked by tools/testing/vxics/spin/resend.pml (-DNO_WMB) */
-		bits = xchg(&icp->resend_map[w], 0UL);
+		bits = xchg(&icp->resend_blocks[w], 0UL);
 		for (b = 0; b < BITS_PER_LONG; b++) {
 			if (!(bits & BIT(b)))
 				continue;
@@ -314,34 +324,52 @@ void vxics_icp_do_resend(struct vxics *vx, struct vxics_icp *icp)
 }
 
 /*
- * CPPR becomes less favoured (H_CPPR lowering, H_EOI; R14, R15): present
- * the IPI if it now gets in, take and clear need-resend, then deliver what
- * the IPI displaced and resend what was refused.
+ * MFRR's IPI goes into XISR when it gets in under CPPR and is at least as
+ * favoured as what is there (an IPI presented at the same priority just
+ * stays): R14, R16.
  */
-static void icp_down_cppr(struct vxics *vx, struct vxics_icp *icp, u8 cppr)
+static bool ipi_gets_in(u8 mfrr, u8 cppr, u8 pend)
 {
-	u32 xisr, reject;
+	return mfrr < cppr && mfrr <= pend;
+}
+
+/*
+ * A source interrupt pushed out of @icp's XISR by a more favoured one or
+ * by a CPPR raise is delivered again as a fresh attempt; a pushed-out IPI
+ * is nothing to redo, MFRR still holds it (R8).
+ */
+static void redeliver(struct vxics *vx, struct vxics_icp *icp, u32 out)
+{
+	if (out < VXICS_FIRST_SOURCE)
+		return;
+	atomic64_inc(&icp->n_rejects);
+	vxics_deliver(vx, out, false);
+}
+
+/*
+ * CPPR becomes less favoured (H_CPPR lowering, H_EOI; R14, R15): the IPI
+ * may now get in, need-resend is taken and cleared in the same word; then
+ * whatever the IPI pushed out is redelivered and the marked sources are
+ * scanned.
+ */
+static void icp_relax_cppr(struct vxics *vx, struct vxics_icp *icp, u8 cppr)
+{
 	u64 old, new;
-	u8 pend, mfrr;
+	u32 out;
 
 	do {
 		old = READ_ONCE(icp->state);
-		xisr = vxics_icp_xisr(old);
-		pend = vxics_icp_pend(old);
-		mfrr = vxics_icp_mfrr(old);
-		reject = 0;
-		if (mfrr < cppr && mfrr <= pend) {
-			reject = xisr;
-			xisr = VXICS_IPI_IRQ;
-			pend = mfrr;
+		out = 0;
+		new = vxics_icp_word(vxics_icp_xisr(old), vxics_icp_pend(old),
+				     cppr, vxics_icp_mfrr(old), false);
+		if (ipi_gets_in(vxics_icp_mfrr(old), cppr, vxics_icp_pend(old))) {
+			out = vxics_icp_xisr(old);
+			new = vxics_icp_word(VXICS_IPI_IRQ, vxics_icp_mfrr(old),
+					     cppr, vxics_icp_mfrr(old), false);
 		}
-		new = vxics_icp_word(xisr, pend, cppr, mfrr, false);
 	} while (!icp_cas(vx, icp, old, new, false));
 
-	if (reject >= VXICS_FIRST_SOURCE) {
-		atomic64_inc(&icp->n_rejects);
-		vxics_deliver(vx, reject, false);
-	}
+	redeliver(vx, icp, out);
 	if (vxics_icp_resend(old))
 		vxics_icp_do_resend(vx, icp);
 }
@@ -423,16 +451,16 @@ long vxics_h_ipoll(struct vxics *vx, u64 server, u64 *xirr, u64 *mfrr)
  * @icp: the calling vCPU's ICP
  * @cppr: new CPPR, 0..0xff
  *
- * Less favoured: as icp_down_cppr().  More favoured: lowers the output
+ * Less favoured: as icp_relax_cppr().  More favoured: lowers the output
  * and rejects XISR if its priority no longer gets in (R8).
  *
  * Return: H_SUCCESS, or H_PARAMETER (nothing changed) if @cppr > 0xff.
  */
 long vxics_h_cppr(struct vxics *vx, struct vxics_icp *icp, u64 cppr)
 {
-	u32 xisr, reject;
 	u64 old, new;
-	u8 pend;
+	bool keep;
+	u32 out;
 
 	if (cppr > VXICS_PRIO_MASKED)
 		return H_PARAMETER;
@@ -440,34 +468,29 @@ long vxics_h_cppr(struct vxics *vx, struct vxics_icp *icp, u64 cppr)
 	if (cppr == vxics_icp_cppr(old))
 		return H_SUCCESS;
 	if (cppr > vxics_icp_cppr(old)) {
-		icp_down_cppr(vx, icp, cppr);
+		icp_relax_cppr(vx, icp, cppr);
 		return H_SUCCESS;
 	}
 
 	/*
-	 * Only this vCPU changes its CPPR, so it stays more favoured across
-	 * the loop.  Lower before the cmpxchg, as in vxics_h_xirr().
+	 * Deliveries and H_IPIs from other CPUs never write the CPPR field
+	 * and this vCPU is busy in this hcall, so the comparison above holds
+	 * for every word the loop reads.  Lower before the cmpxchg, as in
+	 * vxics_h_xirr().  What no longer gets in under the new CPPR leaves
+	 * XISR (R8).
 	 */
 	vx->ops->lower(vx, icp);
 	do {
 		old = READ_ONCE(icp->state);
-		xisr = vxics_icp_xisr(old);
-		pend = vxics_icp_pend(old);
-		reject = 0;
-		if (cppr <= pend) {
-			reject = xisr;
-			xisr = 0;
-			pend = VXICS_PRIO_MASKED;
-		}
-		new = vxics_icp_word(xisr, pend, cppr, vxics_icp_mfrr(old),
+		keep = vxics_icp_pend(old) < cppr;
+		out = keep ? 0 : vxics_icp_xisr(old);
+		new = vxics_icp_word(keep ? vxics_icp_xisr(old) : 0,
+				     keep ? vxics_icp_pend(old) : VXICS_PRIO_MASKED,
+				     cppr, vxics_icp_mfrr(old),
 				     vxics_icp_resend(old));
 	} while (!icp_cas(vx, icp, old, new, true));
 
-	/* R8: a rejected IPI stays in MFRR; a source is delivered afresh. */
-	if (reject >= VXICS_FIRST_SOURCE) {
-		atomic64_inc(&icp->n_rejects);
-		vxics_deliver(vx, reject, false);
-	}
+	redeliver(vx, icp, out);
 	return H_SUCCESS;
 }
 
@@ -492,7 +515,7 @@ long vxics_h_eoi(struct vxics *vx, struct vxics_icp *icp, u64 xirr)
 
 	if (xirr >> 32)
 		return H_PARAMETER;
-	icp_down_cppr(vx, icp, xirr >> 24);
+	icp_relax_cppr(vx, icp, xirr >> 24);
 	if (irq == VXICS_IPI_IRQ)
 		return H_SUCCESS;
 	return vxics_source_eoi(vx, irq);
@@ -515,10 +538,10 @@ long vxics_h_ipi(struct vxics *vx, struct vxics_icp *icp, u64 server,
 		 u64 mfrr)
 {
 	struct vxics_icp *target;
-	bool rsd, resend;
-	u32 xisr, reject;
 	u64 old, new;
-	u8 pend, cppr;
+	bool rescan;
+	u32 out;
+	u8 cppr;
 
 	if (mfrr > VXICS_PRIO_MASKED)
 		return H_PARAMETER;
@@ -528,29 +551,21 @@ long vxics_h_ipi(struct vxics *vx, struct vxics_icp *icp, u64 server,
 
 	do {
 		old = READ_ONCE(target->state);
-		xisr = vxics_icp_xisr(old);
-		pend = vxics_icp_pend(old);
 		cppr = vxics_icp_cppr(old);
-		rsd = vxics_icp_resend(old);
-		reject = 0;
-		resend = false;
-		if (mfrr < cppr && mfrr <= pend) {
-			reject = xisr;
-			xisr = VXICS_IPI_IRQ;
-			pend = mfrr;
+		/* a less favoured MFRR may let refused sources in: rescan */
+		rescan = mfrr > vxics_icp_mfrr(old) && vxics_icp_resend(old);
+		out = 0;
+		new = vxics_icp_word(vxics_icp_xisr(old), vxics_icp_pend(old),
+				     cppr, mfrr, vxics_icp_resend(old) && !rescan);
+		if (ipi_gets_in(mfrr, cppr, vxics_icp_pend(old))) {
+			out = vxics_icp_xisr(old);
+			new = vxics_icp_word(VXICS_IPI_IRQ, mfrr, cppr, mfrr,
+					     vxics_icp_resend(old) && !rescan);
 		}
-		if (mfrr > vxics_icp_mfrr(old)) {
-			resend = rsd;
-			rsd = false;
-		}
-		new = vxics_icp_word(xisr, pend, cppr, mfrr, rsd);
 	} while (!icp_cas(vx, target, old, new, false));
 
-	if (reject >= VXICS_FIRST_SOURCE) {
-		atomic64_inc(&target->n_rejects);
-		vxics_deliver(vx, reject, false);
-	}
-	if (resend)
+	redeliver(vx, target, out);
+	if (rescan)
 		vxics_icp_do_resend(vx, target);
 	return H_SUCCESS;
 }
@@ -572,9 +587,10 @@ u64 vxics_icp_get(struct vxics_icp *icp)
  * @icp: the ICP
  * @val: one-reg value
  *
- * A displaced XISR is not rejected: userspace restores the sources to
- * match.  Sources refused before are resent, the restored CPPR/MFRR may
- * let them in.
+ * The new word replaces the old one whole.  An XISR it overwrites is
+ * dropped, not delivered again: the source attributes userspace sets
+ * carry that interrupt's pending state.  If the old word had need-resend
+ * set, the resend scan runs afterwards against the new CPPR and MFRR.
  *
  * Return: 0, or -EINVAL (nothing changed) for an inconsistent state or a
  * source XISR whose block does not exist.

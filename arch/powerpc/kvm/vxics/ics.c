@@ -5,9 +5,13 @@
  * delivery of a source to its ICP, the RTAS calls and the migration format
  * of a source.
  *
- * Real-mode safe unless a function says "virtual mode": the lock is an
- * arch spinlock, blocks come from kzalloc (linear map) and are published
- * once, and are only freed when the VM goes away.
+ * Real-mode safe unless a function says "virtual mode": the lock is the
+ * core's own (core.h, R35), blocks come from kzalloc (linear map) and are
+ * published once, and are only freed when the VM goes away.
+ *
+ * Credit: the P/Q model of MSI sources, masked-pending interrupts released
+ * by an unmask, and delivering a rejected interrupt again follow upstream
+ * KVM's XICS (book3s_xics.c); the code and comments are our own.
  */
 #include "internal.h"
 #include "core.h"
@@ -234,7 +238,7 @@ again:
 	 * Checked by tools/testing/vxics/spin/resend.pml (-DNO_WMB fails).
 	 */
 	smp_wmb();
-	set_bit(ics->block, icp->resend_map);
+	set_bit(ics->block, icp->resend_blocks);
 	/*
 	 * Store (block bit) then load (need-resend): the resend side does
 	 * the mirror image, clearing need-resend with a cmpxchg (a full
@@ -329,9 +333,10 @@ int vxics_set_level(struct vxics *vx, u32 irq, int level)
  * @vx: the VM's XICS
  * @irq: interrupt number from the XIRR the guest wrote
  *
- * MSI: Q shifts into P, and the source is presented again if P is then
- * set.  LSI: presented again while the line is asserted.  Then the glue's
- * ack notifiers run.
+ * An MSI's P/Q pair moves down one place (PQ -> P, P -> empty); an
+ * LSI's P follows its line and is left alone.  Either way, a source whose
+ * P is still set afterwards is delivered again.  The glue's ack notifiers
+ * run last.
  *
  * Return: H_SUCCESS, or H_PARAMETER if @irq is not a defined source.
  */

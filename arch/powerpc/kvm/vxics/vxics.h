@@ -7,7 +7,7 @@
  * presentation controller (ICP) per vCPU holds a single state word
  * (icp_state.h) changed only by cmpxchg (R5).  Everything here is real-mode
  * safe unless marked "virtual mode": no sleeping, no printing, no
- * vmalloc'd memory, only arch spinlocks.  The KVM glue supplies the few
+ * vmalloc'd memory, only the core's own lock (core.h).  The KVM glue supplies the few
  * effects the core cannot perform itself through struct vxics_ops.
  */
 #ifndef _VXICS_H
@@ -103,7 +103,7 @@ struct vxics_icp {
 	u32 server;
 	void *owner;		/* the glue's vCPU */
 	/* blocks holding sources marked resend for this ICP (R9) */
-	unsigned long resend_map[VXICS_NR_BLOCKS / BITS_PER_LONG];
+	unsigned long resend_blocks[VXICS_NR_BLOCKS / BITS_PER_LONG];
 	/* statistics */
 	atomic64_t n_rejects;
 	atomic64_t n_resends;

@@ -457,13 +457,13 @@ static void vxics_resend_marks_r9(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, ics);
 	vxics_set_level(&t->vx, irq, 1);	/* CPPR 0: refused */
 	KUNIT_EXPECT_TRUE(test, ics->src[5].flags & VXICS_SRC_RESEND);
-	KUNIT_EXPECT_TRUE(test, test_bit(2, t->icp[0].resend_map));
+	KUNIT_EXPECT_TRUE(test, test_bit(2, t->icp[0].resend_blocks));
 	KUNIT_EXPECT_TRUE(test, vxics_icp_resend(state_of(t, 0)));
 	KUNIT_EXPECT_TRUE(test, attr(t, irq) & VXICS_PENDING);	/* R28 */
 
 	vxics_h_cppr(&t->vx, &t->icp[0], 0xff);
 	KUNIT_EXPECT_FALSE(test, ics->src[5].flags & VXICS_SRC_RESEND);
-	KUNIT_EXPECT_FALSE(test, test_bit(2, t->icp[0].resend_map));
+	KUNIT_EXPECT_FALSE(test, test_bit(2, t->icp[0].resend_blocks));
 	KUNIT_EXPECT_FALSE(test, vxics_icp_resend(state_of(t, 0)));
 	KUNIT_EXPECT_EQ(test, poll(t, 0), POLL(0xff, irq, 0xff));
 	KUNIT_EXPECT_EQ(test, atomic64_read(&t->icp[0].n_resends), 1);

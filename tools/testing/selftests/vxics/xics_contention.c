@@ -115,7 +115,7 @@ int main(void)
 	for (i = 0; i < NR_VCPU; i++)
 		pthread_join(vc[i].inject, NULL);
 	usleep(200000);
-	*(volatile uint64_t *)(vm->mem + XL_STOP) = 1;
+	xl_stop(vm);
 	for (i = 0; i < NR_VCPU; i++) {
 		pthread_join(vc[i].run, NULL);
 		vxt_diag("vcpu %d: %llu accepted in %llu loops", i,

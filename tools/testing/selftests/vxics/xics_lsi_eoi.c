@@ -34,8 +34,10 @@ static struct counts counts(void)
 	struct counts c = { ~0ull, ~0ull, ~0ull, ~0ull };
 	char *p;
 
-	if (vxt_vm_debugfs(vm, "vxics", dbg, sizeof(dbg)) &&
-	    (p = strstr(dbg, "rm-hcalls")))
+	if (!vxt_vm_debugfs(vm, "vxics", dbg, sizeof(dbg)))
+		return c;
+	p = strstr(dbg, "rm-hcalls");
+	if (p)
 		sscanf(p, "rm-hcalls %llu rm-deferred %llu vm-hcalls %llu kicks %*u notifies %llu",
 		       &c.rm, &c.deferred, &c.vm_hcalls, &c.notifies);
 	return c;

@@ -20,7 +20,7 @@ GUEST_DECLARE(xics_loop);
 
 #define USER_XIRRS	100	/* H_XIRRs in userspace before we stop */
 
-static volatile int closed;
+static int closed;	/* set by the closer thread, __atomic */
 
 struct result {
 	int reports_before, reports_after, user_xirr, other;
@@ -35,7 +35,7 @@ static void *close_later(void *arg)
 
 	usleep(300000);		/* the guest has looped through a few exits */
 	close(*xfd);		/* release runs before close() returns */
-	closed = 1;
+	__atomic_store_n(&closed, 1, __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -59,7 +59,7 @@ int main(void)
 
 	pthread_create(&t, NULL, close_later, &xfd);
 	for (;;) {
-		int was_closed = closed;
+		int was_closed = __atomic_load_n(&closed, __ATOMIC_ACQUIRE);
 
 		vxt_vcpu_run_to_hcall(vcpu, &hc);
 		if (hc.nr == VXT_H_REPORT) {
@@ -67,26 +67,28 @@ int main(void)
 				r.reports_after++;
 			else
 				r.reports_before++;
-		} else if (hc.nr == H_XIRR) {
+			continue;
+		}
+		if (hc.nr == H_XIRR) {
 			/* QEMU's own XICS answers: nothing pending */
 			r.user_xirr++;
 			vxt_hcall_return(vcpu, H_SUCCESS);
 			vcpu->run->papr_hcall.args[0] = 0;
 			if (r.user_xirr == USER_XIRRS)
-				*(volatile uint64_t *)(vm->mem + XL_STOP) = 1;
-		} else if (hc.nr == VXT_H_FAIL) {
+				xl_stop(vm);
+			continue;
+		}
+		if (hc.nr == VXT_H_FAIL) {
 			r.fail_status = hc.args[0];
 			r.fail_hcall = hc.args[1];
-			break;
 		} else if (hc.nr == VXT_H_DONE) {
 			r.done = true;
-			break;
 		} else {
 			r.other++;
 			vxt_diag("unexpected hcall 0x%llx",
 				 (unsigned long long)hc.nr);
-			break;
 		}
+		break;
 	}
 	pthread_join(t, NULL);
 

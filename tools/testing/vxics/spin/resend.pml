@@ -19,7 +19,7 @@
  *                   levels: 0 = nothing gets in, the sources' priority,
  *                   0xff), need-resend (icp_rsd, VXICS_ICP_RESEND).  MFRR
  *                   stays 0xff and the IPI is not modelled.
- *   map[b]          bit b of icp->resend_map; both blocks are in word 0.
+ *   map[b]          bit b of icp->resend_blocks; both blocks are in word 0.
  *   flag[s]         VXICS_SRC_RESEND of source s (src_set_flags()).
  *   lk[b]           the ICS lock of block b.
  *   deliver()       vxics_deliver()/deliver_once(): the RESEND take under

@@ -23,7 +23,7 @@
 
 #define VXT_GUEST_ENTRY	0x100	/* system reset vector: where guests start */
 
-/* guest_xics_loop.S: the stop word the test sets, and the modes (r14) */
+/* guest_xics_loop.S: the stop word the test sets (xl_stop), modes (r14) */
 #define XL_STOP		0x7000
 #define XL_MODE_ACCEPT	0
 #define XL_MODE_XIRR	1

@@ -56,6 +56,12 @@ bool vxt_vm_debugfs(struct vxt_vm *vm, const char *name, char *buf,
 
 void vxt_vcpu_set_gpr(struct vxt_vcpu *vcpu, int n, uint64_t val);
 
+/* guest_xics_loop.S: tell the looping guest to stop (the word at XL_STOP) */
+static inline void xl_stop(struct vxt_vm *vm)
+{
+	__atomic_store_n((uint64_t *)(vm->mem + XL_STOP), 1, __ATOMIC_RELEASE);
+}
+
 /* The in-kernel XICS device: lib/xics.h */
 /*
  * Path-length markers (bench/pathlen): no-op instructions; the pathlen
