@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * R35: the ICS lock under contention, in real mode.  Two vCPUs loop on
+ * R35: the ICS lock under contention, in real mode.  Three vCPUs loop on
  * H_XIRR/H_EOI with every EOI taking the lock of one source block, while
- * two host threads trigger MSIs of that block through KVM_IRQ_LINE
- * (virtual-mode holders of the same lock).  Run on a host booted with
- * percpu_alloc=page (make vmtest does), where per-CPU data is vmalloc'd
- * and a lock whose contended path touched it from real mode would crash.
+ * three host threads trigger MSIs of that block through KVM_IRQ_LINE
+ * (virtual-mode holders of the same lock).  make vmtest boots a 4-CPU
+ * host with percpu_alloc=page, where per-CPU data is vmalloc'd: a queued
+ * spinlock's third waiter queues on a per-CPU node, which real mode
+ * cannot reach.  With the kernel's arch_spin_lock in place of ours the
+ * host hangs in this test (tried, twice); with ours it passes.
  * Every trigger is accounted for: presented exactly once, or absorbed by
  * the source's P/Q coalescing (R17), which the debugfs file counts.
  */
@@ -20,7 +22,7 @@
 
 GUEST_DECLARE(xics_loop);
 
-#define NR_VCPU		2
+#define NR_VCPU		3
 #define TRIGGERS	3000	/* per vCPU */
 #define MSI(i)		(0x1000 + (i))		/* block 4, one per vCPU */
 #define IDLE(i)		(0x1100 + (i))		/* block 4, never triggered */
