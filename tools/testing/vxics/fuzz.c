@@ -82,7 +82,9 @@ u64 vxics_shim_timebase(void)
 	return ++tb;
 }
 
-/* The clamps themselves are checked by nospec.c, not here. */
+/* Ordering and clamps are checked by ordering.c and nospec.c, not here. */
+void (*vxics_shim_mb_hook)(void);
+
 void vxics_shim_nospec(unsigned long index, unsigned long size)
 {
 }

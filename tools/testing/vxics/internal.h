@@ -58,7 +58,15 @@ typedef int64_t s64;
 #define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 #define smp_load_acquire(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
 #define smp_store_release(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
-#define smp_mb()		__atomic_thread_fence(__ATOMIC_SEQ_CST)
+/*
+ * Full barriers also call a test's hook, if one is set: the vxics_ordering
+ * suite keeps a simulated store buffer of the glue's stores and drains it
+ * here (ordering.c).
+ */
+extern void (*vxics_shim_mb_hook)(void);
+#define vxics_shim_mb()	do { if (vxics_shim_mb_hook) vxics_shim_mb_hook(); } while (0)
+#define smp_mb()		do { vxics_shim_mb();			\
+				     __atomic_thread_fence(__ATOMIC_SEQ_CST); } while (0)
 #define smp_rmb()		__atomic_thread_fence(__ATOMIC_ACQUIRE)
 #define smp_wmb()		__atomic_thread_fence(__ATOMIC_RELEASE)
 #define barrier()		__asm__ __volatile__("" ::: "memory")
@@ -66,11 +74,13 @@ typedef int64_t s64;
 /* Kernel cmpxchg: returns the old value, full barrier either way. */
 #define cmpxchg(p, o, n) ({						\
 	__typeof__(*(p)) __old = (o);					\
+	vxics_shim_mb();						\
 	__atomic_compare_exchange_n((p), &__old, (n), false,		\
 				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);\
 	__old;								\
 })
-#define xchg(p, v)	__atomic_exchange_n((p), (v), __ATOMIC_SEQ_CST)
+#define xchg(p, v)	({ vxics_shim_mb();				\
+			   __atomic_exchange_n((p), (v), __ATOMIC_SEQ_CST); })
 #define xchg_acquire(p, v)	__atomic_exchange_n((p), (v), __ATOMIC_ACQUIRE)
 
 typedef struct { int counter; } atomic_t;

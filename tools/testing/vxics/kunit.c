@@ -24,6 +24,9 @@ static int nr_suites;
 static struct kunit *current_test;
 static int stray_warnings;
 
+/* internal.h: a test may watch full barriers (ordering.c) */
+void (*vxics_shim_mb_hook)(void);
+
 void kunit_shim_register(struct kunit_suite **s)
 {
 	for (; *s; s++) {

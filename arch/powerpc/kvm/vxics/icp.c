@@ -390,6 +390,17 @@ long vxics_h_xirr(struct vxics *vx, struct vxics_icp *icp, u64 *xirr)
 
 	/* Before the cmpxchg: a raise after it (ours or others') wins. */
 	vx->ops->lower(vx, icp);
+	/*
+	 * Lowering is a store (clear_bit of the vCPU's pending bit, no
+	 * ordering of its own), the read below a load.  Without a full
+	 * barrier the load may be satisfied first: we see no XISR, take no
+	 * cmpxchg, and our clear lands after the raise of a delivery that
+	 * came in meanwhile, stranding its output (R6).  With it, either we
+	 * see that XISR and accept it, or its raise comes after our clear.
+	 * Checked by tools/testing/vxics/spin/output.pml (-DNO_XIRR_MB fails)
+	 * and the vxics_ordering suite.
+	 */
+	smp_mb();
 	do {
 		old = READ_ONCE(icp->state);
 		if (!vxics_icp_xisr(old))
@@ -476,8 +487,10 @@ long vxics_h_cppr(struct vxics *vx, struct vxics_icp *icp, u64 cppr)
 	 * Deliveries and H_IPIs from other CPUs never write the CPPR field
 	 * and this vCPU is busy in this hcall, so the comparison above holds
 	 * for every word the loop reads.  Lower before the cmpxchg, as in
-	 * vxics_h_xirr().  What no longer gets in under the new CPPR leaves
-	 * XISR (R8).
+	 * vxics_h_xirr(); here the loop always ends in a cmpxchg, a full
+	 * barrier after the lowering, and icp_cas() raises again whenever the
+	 * word it installs has OUT (self_lowered), so no extra barrier is
+	 * needed.  What no longer gets in under the new CPPR leaves XISR (R8).
 	 */
 	vx->ops->lower(vx, icp);
 	do {

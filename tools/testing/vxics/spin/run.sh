@@ -1,17 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Model-check the refuse/mark/resend protocol of ics.c/icp.c (R7-R9) with
-# SPIN: the real protocol (resend.pml as is) must verify exhaustively, and
-# each variant with one barrier or step removed must give a counterexample,
-# so the model is known to be able to see what the barriers prevent.
+# Model-check two protocols with SPIN: the refuse/mark/resend protocol of
+# ics.c/icp.c (resend.pml, R7-R9) and how an ICP's output reaches its vCPU
+# through the KVM glue (output.pml, R6).  Each as it is must verify
+# exhaustively, and each variant with one barrier or step removed must give
+# a counterexample, so the model is known to see what the barriers prevent.
 # Installs nothing: spin and gcc come from scripts/deps.sh.
 #
 #   tools/testing/vxics/spin/run.sh [-v]    -v: print each counterexample
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-MODEL=$HERE/resend.pml
 VERBOSE=0
 [ "${1:-}" = -v ] && VERBOSE=1
 
@@ -22,12 +22,18 @@ done
 
 # name | spin -D flags | expected: "ok" or the assertion that must fail
 CASES=(
-	"protocol as in ics.c/icp.c|-DMAXRAISE=1|ok"
-	"protocol, two CPPR raises|-DMAXRAISE=2|ok"
-	"no smp_mb between set_bit and the need-resend re-check|-DNO_MB|presented[0]==1"
-	"no smp_wmb between the RESEND mark and set_bit|-DNO_WMB|presented[0]==1"
-	"no need-resend re-check after marking|-DNO_RECHECK|presented[0]==1"
-	"resend delivers without testing the mark under the lock|-DNO_TAKE|presented[(got-1)]==1"
+	"resend.pml|protocol as in ics.c/icp.c|-DMAXRAISE=1|ok"
+	"resend.pml|protocol, two CPPR raises|-DMAXRAISE=2|ok"
+	"resend.pml|no smp_mb between set_bit and the need-resend re-check|-DNO_MB|presented[0]==1"
+	"resend.pml|no smp_wmb between the RESEND mark and set_bit|-DNO_WMB|presented[0]==1"
+	"resend.pml|no need-resend re-check after marking|-DNO_RECHECK|presented[0]==1"
+	"resend.pml|resend delivers without testing the mark under the lock|-DNO_TAKE|presented[(got-1)]==1"
+	"output.pml|output to vCPU as in icp.c/hcall_rm.c|-DMAXSTEPS=3|ok"
+	"output.pml|output to vCPU, more guest steps|-DMAXSTEPS=5|ok"
+	"output.pml|no smp_mb between lowering and reading the word in H_XIRR|-DNO_XIRR_MB|!(xisr)"
+	"output.pml|no smp_mb between set_bit(pending) and reading loaded|-DNO_RAISE_MB|!(xisr)"
+	"output.pml|the deferred kick does not wake a waiting vCPU|-DNO_KICK|!(xisr)"
+	"output.pml|guest entry does not look at the pending bit|-DNO_ENTRY_CHECK|!(xisr)"
 )
 
 WORK=$(mktemp -d)
@@ -36,13 +42,13 @@ trap 'rm -rf "$WORK"' EXIT
 passed=0 failed=0 n=0
 echo "1..${#CASES[@]}"
 for c in "${CASES[@]}"; do
-	IFS='|' read -r name flags expect <<< "$c"
+	IFS='|' read -r model name flags expect <<< "$c"
 	n=$((n + 1))
 	d=$WORK/$n
 	mkdir -p "$d"
-	cp "$MODEL" "$d/"
+	cp "$HERE/$model" "$d/"
 	# shellcheck disable=SC2086
-	if ! (cd "$d" && spin $flags -a resend.pml > spin.log 2>&1 &&
+	if ! (cd "$d" && spin $flags -a $model > spin.log 2>&1 &&
 	      gcc -O2 -w -DSAFETY -o pan pan.c > gcc.log 2>&1); then
 		echo "not ok $n - $name ($flags): model does not build"
 		cat "$d"/spin.log "$d"/gcc.log 2>/dev/null | sed 's/^/# /' | head -20
@@ -63,7 +69,7 @@ for c in "${CASES[@]}"; do
 			echo "not ok $n - $name ($flags): expected no error ($info)"
 			grep -E '^pan:[0-9]|too small|out of memory' "$d"/pan.log | sed 's/^/# /'
 			# shellcheck disable=SC2086
-			(cd "$d" && spin $flags -t resend.pml 2>&1) | sed -n 's/^ *\([a-z].*\)/# \1/p' | head -60
+			(cd "$d" && spin $flags -t $model 2>&1) | sed -n 's/^ *\([a-z].*\)/# \1/p' | head -60
 			failed=$((failed + 1))
 		fi
 	else
@@ -73,7 +79,7 @@ for c in "${CASES[@]}"; do
 			passed=$((passed + 1))
 			if [ $VERBOSE = 1 ]; then
 				# shellcheck disable=SC2086
-				(cd "$d" && spin $flags -t resend.pml 2>&1) |
+				(cd "$d" && spin $flags -t $model 2>&1) |
 					sed -n 's/^ *\([a-z].*\)/#   \1/p' | grep -v '^#   spin:'
 			fi
 		else
