@@ -73,7 +73,15 @@ int main(void)
 	       woke.args[1] == 0xff000002,
 	       "R6: the ceded vCPU takes the IPI (XIRR %#llx)",
 	       (unsigned long long)woke.args[1]);
-	vxt_ok(woke_at - sent < 1.0,
+	/*
+	 * Usually a few ms under TCG.  Once in ~25 boots of a 4-CPU host it
+	 * took 1.46 s with the kick done (counted below): the delay was in
+	 * the host waking the sleeper's thread, not in our XICS.  3 s still
+	 * tells a kick from the decrementer (~4 s); a slow wake is shown.
+	 */
+	if (woke_at - sent > 0.1)
+		vxt_diag("slow wake: %.3f s after the H_IPI", woke_at - sent);
+	vxt_ok(woke_at - sent < 3.0,
 	       "it was kicked awake, not woken by its decrementer (%.3f s)",
 	       woke_at - sent);
 	/* server 0's counters: the IPI was done in real mode, kick deferred */
