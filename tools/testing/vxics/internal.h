@@ -64,9 +64,18 @@ typedef int64_t s64;
  * here (ordering.c).
  */
 extern void (*vxics_shim_mb_hook)(void);
-#define vxics_shim_mb()	do { if (vxics_shim_mb_hook) vxics_shim_mb_hook(); } while (0)
-#define smp_mb()		do { vxics_shim_mb();			\
-				     __atomic_thread_fence(__ATOMIC_SEQ_CST); } while (0)
+static inline void vxics_shim_mb(void)
+{
+	if (vxics_shim_mb_hook)
+		vxics_shim_mb_hook();
+}
+
+static inline void smp_mb(void)
+{
+	vxics_shim_mb();
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
 #define smp_rmb()		__atomic_thread_fence(__ATOMIC_ACQUIRE)
 #define smp_wmb()		__atomic_thread_fence(__ATOMIC_RELEASE)
 #define barrier()		__asm__ __volatile__("" ::: "memory")
