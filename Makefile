@@ -7,6 +7,7 @@
 #   make lint     checkpatch --strict over our files
 #   make pathlen  path lengths (TCG instruction counts), ours vs upstream
 #   make vmtest-debug  the in-VM suites on the debug host kernel
+#   make vmtest-qemu   unmodified QEMU boots a pseries guest in the host
 #   make kernel / initramfs / vmtest / vmtest-pci / utest    the pieces
 
 export PATH := /usr/sbin:/sbin:$(PATH)
@@ -26,7 +27,7 @@ PCI_APPEND := vxics.tests=vfio_* vxics.pci kunit.enable=0 loglevel=5
 
 .PHONY: all demo check lint deps kernel initramfs vmtest vmtest-pci utest \
 	pathlen clean distclean kernel-debug vmtest-debug \
-	vmtest-debug-plain vmtest-debug-pci
+	vmtest-debug-plain vmtest-debug-pci kernel-guest initramfs-qemu vmtest-qemu
 all: kernel initramfs
 
 deps:
@@ -64,6 +65,21 @@ vmtest-debug-plain: kernel-debug initramfs
 vmtest-debug-pci: kernel-debug initramfs
 	@$(VMRUN) $(DEBUG_KERNEL) --pci $(PCI_DEVICES) --append "$(PCI_APPEND)" \
 		--min-kunit 0 --timeout 900 --log out/vmtest-pci-debug.log
+
+# Unmodified QEMU in the loop: Debian's ppc64el qemu-system-ppc64 inside
+# the emulated host boots a pseries guest (out/build-linux.guest) on our
+# in-kernel XICS and, as the reference, on QEMU's own.
+kernel-guest: deps
+	@scripts/build-kernel.sh --variant guest \
+		--fragment scripts/config/vxics-guest.config >/dev/null
+
+initramfs-qemu: kernel-guest deps
+	@scripts/mkinitramfs-qemu.sh >/dev/null
+
+vmtest-qemu: kernel initramfs-qemu
+	@$(VMRUN) --initrd out/initramfs-qemu.cpio --smp 4 --min-kunit 0 \
+		--append "kunit.enable=0 vxics.timeout=400" --timeout 600 \
+		--log out/vmtest-qemu.log
 
 vmtest-pci: kernel initramfs
 	@$(VMRUN) --pci $(PCI_DEVICES) --append "$(PCI_APPEND)" --min-kunit 0 \

@@ -1,0 +1,47 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Fetch Debian 12's own ppc64el binaries for the emulated POWER8 host:
+# QEMU (qemu-system-ppc, unmodified) and busybox-static, with apt in a
+# private state directory (out/ppc64el/apt) so the system's apt
+# configuration, lists and dpkg status are never touched.  The packages
+# and their dependency closure are unpacked into out/ppc64el/root.
+# Cached: nothing is fetched again once out/ppc64el/root/.done exists.
+#
+#   scripts/fetch-ppc64el.sh        prints the root directory
+set -euo pipefail
+. "$(dirname "$0")/kernel-env.sh"
+
+D=$OUT/ppc64el
+ROOT=$D/root
+PKGS_WANTED="qemu-system-ppc busybox-static"
+if [ -f "$ROOT/.done" ]; then
+	echo "$ROOT"
+	exit 0
+fi
+rm -rf "$D"
+mkdir -p "$D/apt/lists/partial" "$D/apt/cache/archives/partial" "$D/debs" "$ROOT"
+: > "$D/apt/status"
+# Only the main suite: the security suite's ppc64el index once failed with
+# a size mismatch, and main alone has everything needed.
+cat > "$D/apt/sources.list" <<SRC
+deb [arch=ppc64el signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main
+SRC
+APT=(apt-get -q -o APT::Architecture=ppc64el -o APT::Architectures=ppc64el
+     -o Dir::State::Lists="$D/apt/lists" -o Dir::Cache="$D/apt/cache"
+     -o Dir::State::status="$D/apt/status"
+     -o Dir::Etc::SourceList="$D/apt/sources.list"
+     -o Dir::Etc::SourceParts=/dev/null -o Debug::NoLocking=1)
+"${APT[@]}" update >"$D/apt.log" 2>&1 || die "apt update for ppc64el failed (see $D/apt.log)"
+# shellcheck disable=SC2086
+pkgs=$("${APT[@]}" -s install --no-install-recommends $PKGS_WANTED 2>>"$D/apt.log" |
+	sed -n 's/^Inst \([^ ]*\) .*/\1/p')
+[ -n "$pkgs" ] || die "apt found nothing to install (see $D/apt.log)"
+# shellcheck disable=SC2086
+(cd "$D/debs" && "${APT[@]}" download $pkgs >>"$D/apt.log" 2>&1) ||
+	die "apt download failed (see $D/apt.log)"
+for deb in "$D"/debs/*.deb; do
+	dpkg-deb -x "$deb" "$ROOT"
+done
+echo "$(echo "$pkgs" | wc -w) packages" > "$ROOT/.done"
+echo "$ROOT"

@@ -1,0 +1,74 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The initramfs of make vmtest-qemu: the emulated host's /init and the
+# host-side test (tools/testing/selftests/vxics/qemu/qemu_guest.c), Debian's
+# ppc64el qemu-system-ppc64 with the shared objects it needs and its VOF
+# firmware (scripts/fetch-ppc64el.sh), and under /guest the pseries guest:
+# its kernel (out/build-linux.guest/vmlinux) and its own initramfs, whose
+# /init is guest_init.c.  Uncompressed: it unpacks faster under TCG.
+# Prints the archive's path.
+set -euo pipefail
+. "$(dirname "$0")/kernel-env.sh"
+
+PPC=$("$TOP/scripts/fetch-ppc64el.sh")
+GUEST_VMLINUX=$OUT/build-linux.guest/vmlinux
+[ -f "$GUEST_VMLINUX" ] || die "no guest kernel: make kernel-guest"
+ST=$OUT/selftests
+Q=$TOP/tools/testing/selftests/vxics/qemu
+CFLAGS=(-O2 -static -Wall -Wextra -Werror -Wno-unused-parameter
+	-I"$TOP/tools/testing/selftests/vxics")
+mkdir -p "$ST/qemu"
+make -s -C "$TOP/tools/testing/selftests/vxics" O="$ST" >&2
+"${CROSS}gcc" "${CFLAGS[@]}" -o "$ST/qemu/guest_init" "$Q/guest_init.c"
+"${CROSS}gcc" "${CFLAGS[@]}" -o "$ST/qemu/qemu_guest" "$Q/qemu_guest.c" \
+	"$TOP/tools/testing/selftests/vxics/lib/vxt.c"
+
+# the guest's initramfs
+g=$OUT/guest-initramfs.root
+rm -rf "$g"
+mkdir -p "$g"/{proc,sys,dev}
+"${CROSS}strip" -o "$g/init" "$ST/qemu/guest_init"
+
+# the host's
+root=$OUT/initramfs-qemu.root
+rm -rf "$root"
+mkdir -p "$root"/{proc,sys,dev,vxt,guest,tmp,usr/bin,usr/share/qemu}
+"${CROSS}strip" -o "$root/init" "$ST/init"
+"${CROSS}strip" -o "$root/vxt/qemu_guest" "$ST/qemu/qemu_guest"
+cp "$GUEST_VMLINUX" "$root/guest/vmlinux"
+(cd "$g" && find . | LC_ALL=C sort | cpio -o -H newc --reproducible --quiet) |
+	gzip -n -1 > "$root/guest/initramfs.cpio.gz"
+cp "$PPC/usr/bin/qemu-system-ppc64" "$root/usr/bin/"
+cp "$PPC"/usr/share/qemu/{vof.bin,slof.bin} "$root/usr/share/qemu/"
+
+# The shared objects qemu-system-ppc64 needs, following DT_NEEDED.
+libdirs=(lib/powerpc64le-linux-gnu usr/lib/powerpc64le-linux-gnu)
+todo=("$PPC/usr/bin/qemu-system-ppc64")
+declare -A seen
+while [ ${#todo[@]} -gt 0 ]; do
+	f=${todo[0]}
+	todo=("${todo[@]:1}")
+	for lib in $("${CROSS}readelf" -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+		[ -n "${seen[$lib]:-}" ] && continue
+		seen[$lib]=1
+		found=
+		for d in "${libdirs[@]}"; do
+			if [ -e "$PPC/$d/$lib" ]; then
+				mkdir -p "$root/$d"
+				cp -L "$PPC/$d/$lib" "$root/$d/$lib"
+				todo+=("$root/$d/$lib")
+				found=1
+				break
+			fi
+		done
+		[ -n "$found" ] || die "qemu needs $lib, not in the fetched packages"
+	done
+done
+mkdir -p "$root/lib64"
+cp -L "$PPC/lib/powerpc64le-linux-gnu/ld64.so.2" "$root/lib64/ld64.so.2"
+
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --reproducible --quiet) \
+	> "$OUT/initramfs-qemu.cpio.tmp"
+mv "$OUT/initramfs-qemu.cpio.tmp" "$OUT/initramfs-qemu.cpio"
+echo "$OUT/initramfs-qemu.cpio"

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * /init of the pseries guest that unmodified QEMU boots inside the
+ * emulated POWER8 host (make vmtest-qemu).  It checks what a Linux guest
+ * sees of its interrupt controller and prints TAP lines prefixed with
+ * "[guest] " on the console, which the host side (qemu_guest.c) reads
+ * from QEMU's serial output; then it powers the guest off.
+ *
+ * Scenarios: the guest found an XICS (its interrupt lines in
+ * /proc/interrupts say so), it runs on two CPUs, and IPIs count on both
+ * while two tasks pinned to different CPUs play pipe ping-pong.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/wait.h>
+
+#define ROUNDS	2000
+
+static int n_tests, n_failed;
+
+static bool ok(bool cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("[guest] %sok %d - ", cond ? "" : "not ", ++n_tests);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	n_failed += !cond;
+	return cond;
+}
+
+static char *slurp(const char *path)
+{
+	static char buf[65536];
+	int fd = open(path, O_RDONLY);
+	ssize_t n, len = 0;
+
+	buf[0] = 0;
+	if (fd < 0)
+		return buf;
+	while (len < (ssize_t)sizeof(buf) - 1 &&
+	       (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += n;
+	buf[len] = 0;
+	close(fd);
+	return buf;
+}
+
+/* The per-CPU counts of the "IPI" line of /proc/interrupts. */
+static int ipi_counts(unsigned long long c[2])
+{
+	char *p = strstr(slurp("/proc/interrupts"), "IPI");
+
+	c[0] = 0;
+	c[1] = 0;
+	while (p && p > slurp("/proc/interrupts") && p[-1] != '\n')
+		p--;
+	if (!p)
+		return -1;
+	p = strchr(p, ':');
+	return p && sscanf(p + 1, "%llu %llu", &c[0], &c[1]) == 2 ? 0 : -1;
+}
+
+static void pin(int cpu)
+{
+	cpu_set_t s;
+
+	CPU_ZERO(&s);
+	CPU_SET(cpu, &s);
+	sched_setaffinity(0, sizeof(s), &s);
+}
+
+/* ROUNDS round trips between a task on CPU 0 and one on CPU 1. */
+static bool ping_pong(void)
+{
+	int a[2], b[2], i, st;
+	char c = 0;
+	pid_t pid;
+
+	if (pipe(a) || pipe(b))
+		return false;
+	pid = fork();
+	if (pid == 0) {
+		pin(1);
+		for (i = 0; i < ROUNDS; i++)
+			if (read(a[0], &c, 1) != 1 || write(b[1], &c, 1) != 1)
+				_exit(1);
+		_exit(0);
+	}
+	pin(0);
+	for (i = 0; i < ROUNDS; i++)
+		if (write(a[1], &c, 1) != 1 || read(b[0], &c, 1) != 1)
+			break;
+	waitpid(pid, &st, 0);
+	return i == ROUNDS && WIFEXITED(st) && !WEXITSTATUS(st);
+}
+
+int main(void)
+{
+	unsigned long long before[2], after[2];
+	char *irq;
+
+	mount("proc", "/proc", "proc", 0, NULL);
+	mount("sysfs", "/sys", "sysfs", 0, NULL);
+	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	setvbuf(stdout, NULL, _IONBF, 0);
+	printf("[guest] start\n");
+
+	irq = slurp("/proc/interrupts");
+	ok(strstr(irq, "XICS"),
+	   "the guest's interrupt lines are on an XICS (/proc/interrupts)");
+	ok(sysconf(_SC_NPROCESSORS_ONLN) == 2, "2 CPUs online (%ld)",
+	   sysconf(_SC_NPROCESSORS_ONLN));
+	ok(!ipi_counts(before), "an IPI line with counts for CPU 0 and 1 (%llu %llu)",
+	   before[0], before[1]);
+	ok(ping_pong(), "%d pipe round trips between CPU 0 and CPU 1", ROUNDS);
+	ipi_counts(after);
+	ok(after[0] > before[0] && after[1] > before[1],
+	   "IPIs counted on both CPUs (+%llu, +%llu)", after[0] - before[0],
+	   after[1] - before[1]);
+	if (n_failed)
+		printf("[guest] /proc/interrupts:\n%s", slurp("/proc/interrupts"));
+	printf("[guest] done %d passed, %d failed\n", n_tests - n_failed, n_failed);
+	sync();
+	reboot(RB_POWER_OFF);
+	return 0;
+}
