@@ -4,7 +4,8 @@
 # The initramfs of make vmtest-qemu: the emulated host's /init and the
 # host-side test (tools/testing/selftests/vxics/qemu/qemu_guest.c), Debian's
 # ppc64el qemu-system-ppc64 with the shared objects it needs and its VOF
-# firmware (scripts/fetch-ppc64el.sh), and under /guest the pseries guest:
+# firmware (scripts/fetch-ppc64el.sh), busybox as /bin/sh and /bin/cat
+# for QEMU's exec: migration, and under /guest the pseries guest:
 # its kernel (out/build-linux.guest/vmlinux) and its own initramfs, whose
 # /init is guest_init.c.  Uncompressed: it unpacks faster under TCG.
 # Prints the archive's path.
@@ -40,6 +41,11 @@ cp "$GUEST_VMLINUX" "$root/guest/vmlinux"
 (cd "$g" && find . | LC_ALL=C sort | cpio -o -H newc --reproducible --quiet) |
 	gzip -n -1 > "$root/guest/initramfs.cpio.gz"
 cp "$PPC/usr/bin/qemu-system-ppc64" "$root/usr/bin/"
+# QEMU's exec: migration runs /bin/sh -c "cat ..."; busybox-static is both
+mkdir -p "$root/bin"
+cp "$PPC/bin/busybox" "$root/bin/busybox"
+ln -s busybox "$root/bin/sh"
+ln -s busybox "$root/bin/cat"
 cp "$PPC"/usr/share/qemu/{vof.bin,slof.bin} "$root/usr/share/qemu/"
 
 # The shared objects qemu-system-ppc64 needs, following DT_NEEDED.

@@ -7,6 +7,7 @@
  * in "vxics.tests=PAT,PAT..."; "vxics.demo" runs the demo instead),
  * each with a time limit, prefixing its TAP lines with "[vxt] NAME: " for
  * scripts/vmrun.py, then reports the kernel taint and powers off.
+ * "vxics.shell" gives a shell instead, where the initramfs has busybox.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -183,6 +184,19 @@ int main(void)
 
 	if (cmdline_value("vxics.timeout="))
 		test_timeout = atoi(cmdline_value("vxics.timeout="));
+	/* "vxics.shell": a busybox shell on the console (make vmtest-qemu's
+	 * initramfs has one), to run QEMU by hand
+	 */
+	if (cmdline_value("vxics.shell") && !access("/bin/busybox", X_OK)) {
+		if (fork() == 0) {
+			execl("/bin/busybox", "busybox", "--install", "-s", "/bin",
+			      (char *)NULL);
+			_exit(127);
+		}
+		wait(NULL);
+		setenv("PATH", "/bin:/usr/bin", 1);
+		execl("/bin/sh", "sh", (char *)NULL);
+	}
 	if (cmdline_value("vxics.demo")) {
 		run_one("demo");
 	} else {

@@ -39,6 +39,18 @@ bool vxt_ok(bool cond, const char *fmt, ...)
 	return cond;
 }
 
+bool vxt_todo(bool cond, const char *why, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%sok %d - ", cond ? "" : "not ", ++tap_n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf(" # TODO %s\n", why);
+	return cond;
+}
+
 void vxt_skip(const char *fmt, ...)
 {
 	va_list ap;

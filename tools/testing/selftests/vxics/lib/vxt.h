@@ -83,6 +83,9 @@ void vxt_plan(int n);
 bool vxt_ok(bool cond, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void vxt_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A check known to fail for the reason @why: shown, never a failure */
+bool vxt_todo(bool cond, const char *why, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 void vxt_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vxt_exit(void);
 void __attribute__((noreturn, format(printf, 3, 4)))

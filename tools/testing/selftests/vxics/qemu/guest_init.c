@@ -8,7 +8,10 @@
  *
  * Scenarios: the guest found an XICS (its interrupt lines in
  * /proc/interrupts say so), it runs on two CPUs, and IPIs count on both
- * while two tasks pinned to different CPUs play pipe ping-pong.
+ * while two tasks pinned to different CPUs play pipe ping-pong.  With
+ * "vxt.migrate" on its command line it then prints "[guest] ready" and
+ * keeps IPIs and timers busy in one-second slices for MIGRATE_SECS while
+ * the host migrates it to a second QEMU; a slice that stalls is reported.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,8 +27,10 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #define ROUNDS	2000
+#define MIGRATE_SECS	20
 
 static int n_tests, n_failed;
 
@@ -83,8 +88,8 @@ static void pin(int cpu)
 	sched_setaffinity(0, sizeof(s), &s);
 }
 
-/* ROUNDS round trips between a task on CPU 0 and one on CPU 1. */
-static bool ping_pong(void)
+/* @rounds round trips between a task on CPU 0 and one on CPU 1. */
+static bool ping_pong_n(int rounds)
 {
 	int a[2], b[2], i, st;
 	char c = 0;
@@ -95,17 +100,58 @@ static bool ping_pong(void)
 	pid = fork();
 	if (pid == 0) {
 		pin(1);
-		for (i = 0; i < ROUNDS; i++)
+		for (i = 0; i < rounds; i++)
 			if (read(a[0], &c, 1) != 1 || write(b[1], &c, 1) != 1)
 				_exit(1);
 		_exit(0);
 	}
 	pin(0);
-	for (i = 0; i < ROUNDS; i++)
+	for (i = 0; i < rounds; i++)
 		if (write(a[1], &c, 1) != 1 || read(b[0], &c, 1) != 1)
 			break;
 	waitpid(pid, &st, 0);
-	return i == ROUNDS && WIFEXITED(st) && !WEXITSTATUS(st);
+	close(a[0]);
+	close(a[1]);
+	close(b[0]);
+	close(b[1]);
+	return i == rounds && WIFEXITED(st) && !WEXITSTATUS(st);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * Across a migration: slices of 100 round trips and a 100 ms sleep (a
+ * timer) until MIGRATE_SECS have passed; the longest slice must stay
+ * short, IPIs must go on counting on both CPUs.
+ */
+static void across_migration(void)
+{
+	unsigned long long before[2], after[2];
+	double start = now(), t, worst = 0;
+	int slices = 0, bad = 0;
+
+	ipi_counts(before);
+	printf("[guest] ready\n");
+	while ((t = now()) - start < MIGRATE_SECS) {
+		bad += !ping_pong_n(100);
+		usleep(100000);
+		if (now() - t > worst)
+			worst = now() - t;
+		slices++;
+	}
+	ipi_counts(after);
+	ok(!bad, "migration: %d slices of IPI round trips and a timer, all completed",
+	   slices);
+	ok(worst < 5.0, "migration: the longest slice took %.2f s", worst);
+	ok(after[0] > before[0] + slices && after[1] > before[1] + slices,
+	   "migration: IPIs kept counting on both CPUs (+%llu, +%llu)",
+	   after[0] - before[0], after[1] - before[1]);
 }
 
 int main(void)
@@ -126,11 +172,14 @@ int main(void)
 	   sysconf(_SC_NPROCESSORS_ONLN));
 	ok(!ipi_counts(before), "an IPI line with counts for CPU 0 and 1 (%llu %llu)",
 	   before[0], before[1]);
-	ok(ping_pong(), "%d pipe round trips between CPU 0 and CPU 1", ROUNDS);
+	ok(ping_pong_n(ROUNDS), "%d pipe round trips between CPU 0 and CPU 1",
+	   ROUNDS);
 	ipi_counts(after);
 	ok(after[0] > before[0] && after[1] > before[1],
 	   "IPIs counted on both CPUs (+%llu, +%llu)", after[0] - before[0],
 	   after[1] - before[1]);
+	if (strstr(slurp("/proc/cmdline"), "vxt.migrate"))
+		across_migration();
 	if (n_failed)
 		printf("[guest] /proc/interrupts:\n%s", slurp("/proc/interrupts"));
 	printf("[guest] done %d passed, %d failed\n", n_tests - n_failed, n_failed);
