@@ -76,10 +76,20 @@ kernel-guest: deps
 initramfs-qemu: kernel-guest deps
 	@scripts/mkinitramfs-qemu.sh >/dev/null
 
+# Its PCI devices: an e1000e on QEMU's user network (so that ARP to
+# 10.0.2.2 is answered) and an NVMe on a small image file.
+QEMU_PCI := --pci --device e1000e,netdev=n0,bus=pcie.0,addr=0.0,romfile= \
+	--qemu-arg=-netdev --qemu-arg=user,id=n0 \
+	--device nvme,bus=pcie.1,addr=0.0,serial=vxq,drive=nv0 \
+	--qemu-arg=-drive --qemu-arg=file=out/nvme-qemu.img,if=none,id=nv0,format=raw
 vmtest-qemu: kernel initramfs-qemu
+	@rm -f out/nvme-qemu.img && truncate -s 16M out/nvme-qemu.img
 	@$(VMRUN) --initrd out/initramfs-qemu.cpio --smp 4 --min-kunit 0 \
-		--append "kunit.enable=0 vxics.timeout=400" --timeout 600 \
-		--log out/vmtest-qemu.log
+		$(QEMU_PCI) --append "kunit.enable=0 vxics.pci vxics.timeout=500" \
+		--timeout 700 --log out/vmtest-qemu.log
+	@python3 -c "import sys; d = open('out/nvme-qemu.img', 'rb').read(); \
+		sys.exit(d[1 << 20:(1 << 20) + 23] != b'vxics-nvme-passthrough ')" || \
+		{ echo "FAIL: the guest's NVMe data is not in out/nvme-qemu.img"; exit 1; }
 
 vmtest-pci: kernel initramfs
 	@$(VMRUN) --pci $(PCI_DEVICES) --append "$(PCI_APPEND)" --min-kunit 0 \

@@ -23,7 +23,8 @@ mkdir -p "$ST/qemu"
 make -s -C "$TOP/tools/testing/selftests/vxics" O="$ST" >&2
 "${CROSS}gcc" "${CFLAGS[@]}" -o "$ST/qemu/guest_init" "$Q/guest_init.c"
 "${CROSS}gcc" "${CFLAGS[@]}" -o "$ST/qemu/qemu_guest" "$Q/qemu_guest.c" \
-	"$TOP/tools/testing/selftests/vxics/lib/vxt.c"
+	"$TOP/tools/testing/selftests/vxics/lib/vxt.c" \
+	"$TOP/tools/testing/selftests/vxics/lib/vfio.c"
 
 # the guest's initramfs
 g=$OUT/guest-initramfs.root

@@ -13,6 +13,9 @@
  * Scenarios, each with both irqchips (migration on QEMU's only on request,
  * see QEMU_XICS_STALL):
  *   boot       the guest's own checks (XICS, 2 CPUs, IPIs on both)
+ *   pci        (a boot with "vxics.pci") an e1000e and an NVMe of the host
+ *              passed through with vfio-pci: link, ARP answered, O_DIRECT
+ *              data read back, their interrupts counted in the guest
  *   migration  the running guest is saved by one QEMU (migrate to a file,
  *              through QMP) and restored by a second (-incoming): our XICS
  *              state crosses over, IPIs and timers keep working there
@@ -30,12 +33,14 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include "../lib/vfio.h"
 #include "../lib/vxt.h"
 
 #define QEMU		"/usr/bin/qemu-system-ppc64"
 #define BOOT_TIMEOUT	150	/* s: boot to poweroff is ~4-9 s under TCG */
 #define GUEST_CHECKS	5	/* the ok lines guest_init.c always prints */
 #define MIGRATE_CHECKS	3	/* ... and after "ready" with vxt.migrate */
+#define PCI_CHECKS	7	/* ... and with vxt.pci */
 #define MACHINE_OPTS	\
 	"x-vof=on,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off"
 #define MIG_FILE	"/tmp/vxt-migration"
@@ -375,8 +380,44 @@ static void scenario_migrate(const char *irqchip, bool ours)
 	unlink(MIG_FILE);
 }
 
+/*
+ * pci: the e1000e and the NVMe of the emulated host, bound to vfio-pci
+ * here, passed through to the guest (-device vfio-pci): the guest's NIC
+ * and disk checks.
+ */
+static void scenario_pci(const char *irqchip, char bdf[2][VXV_BDF_LEN])
+{
+	char dev0[64], dev1[64], tag[64];
+	const char *const extra[] = { "-device", dev0, "-device", dev1, NULL };
+	double start = now();
+	int checks = 0, status;
+	struct qemu q;
+	bool done;
+
+	snprintf(tag, sizeof(tag), "pci, kernel-irqchip=%s", irqchip);
+	snprintf(dev0, sizeof(dev0), "vfio-pci,host=%s", bdf[0]);
+	snprintf(dev1, sizeof(dev1), "vfio-pci,host=%s", bdf[1]);
+	start_qemu(&q, irqchip, "console=hvc0 panic=-1 quiet vxt.pci", extra);
+	done = guest_checks(&q, tag, "done", start + BOOT_TIMEOUT, &checks, NULL);
+	status = finish(&q, !done);
+	missing_checks(tag, checks, GUEST_CHECKS + PCI_CHECKS);
+	vxt_ok(done && WIFEXITED(status) && !WEXITSTATUS(status),
+	       "%s: the guest powered off, QEMU exited 0 (%.1f s)", tag,
+	       now() - start);
+}
+
+/* The e1000e and the NVMe, bound to vfio-pci; false if not both. */
+static bool pci_devices(char bdf[2][VXV_BDF_LEN])
+{
+	return vxv_find(0x8086, 0x10d3, 0, &bdf[0], 1) == 1 &&
+	       vxv_find(0x1b36, 0x0010, 0, &bdf[1], 1) == 1 &&
+	       !vxv_bind(bdf[0], "vfio-pci") && !vxv_bind(bdf[1], "vfio-pci");
+}
+
 int main(void)
 {
+	char bdf[2][VXV_BDF_LEN];
+	bool pci;
 	bool ref_migration;
 
 	if (access(QEMU, X_OK)) {
@@ -385,12 +426,21 @@ int main(void)
 		return vxt_exit();
 	}
 	ref_migration = vxt_cmdline_has("vxics.qemu-ref-migration");
+	pci = vxt_cmdline_has("vxics.pci");
 	vxt_plan(2 * (GUEST_CHECKS + 2) +
-		 (1 + ref_migration) * (GUEST_CHECKS + MIGRATE_CHECKS + 3));
+		 (1 + ref_migration) * (GUEST_CHECKS + MIGRATE_CHECKS + 3) +
+		 (pci ? 1 + 2 * (GUEST_CHECKS + PCI_CHECKS + 1) : 0));
 	scenario_boot("on", true);
 	scenario_boot("off", false);
 	scenario_migrate("on", true);
 	if (ref_migration)
 		scenario_migrate("off", false);
+	if (pci) {
+		VXT_REQUIRE(vxt_ok(pci_devices(bdf),
+				   "the e1000e and the NVMe bound to vfio-pci"),
+			    "devices to pass through");
+		scenario_pci("on", bdf);
+		scenario_pci("off", bdf);
+	}
 	return vxt_exit();
 }
