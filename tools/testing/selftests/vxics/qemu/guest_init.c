@@ -188,30 +188,46 @@ static bool write_file(const char *path, const char *s)
 	return ok;
 }
 
-/*
- * The e1000e passed through: its driver bound (eth0), the link comes up,
- * and ARP who-has 10.0.2.2 (QEMU's user network on the outside) is
- * answered: TX and RX DMA and the MSI-X interrupts all work.
- */
-static void nic_checks(void)
+static int arp_sock = -1;
+static struct sockaddr_ll arp_ll;
+static unsigned char arp_req[42];
+
+/* One ARP who-has 10.0.2.2 on eth0; true if answered within 1 s. */
+static bool arp_once(void)
+{
+	double until = now() + 1.0;
+	unsigned char rep[128];
+
+	sendto(arp_sock, arp_req, sizeof(arp_req), 0, (struct sockaddr *)&arp_ll,
+	       sizeof(arp_ll));
+	while (now() < until) {
+		struct timeval tv = { 0, 200000 };
+		ssize_t n;
+
+		setsockopt(arp_sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		n = recv(arp_sock, rep, sizeof(rep), 0);
+		if (n >= 42 && rep[21] == 2 && !memcmp(rep + 28, "\x0a\x00\x02\x02", 4))
+			return true;
+	}
+	return false;
+}
+
+static bool set_up(bool up)
 {
 	struct ifreq ifr = { .ifr_name = "eth0" };
-	unsigned char req[42], rep[128];
-	struct sockaddr_ll ll = { 0 };
-	int s, i, replies = 0, tries = 8;
-	unsigned long long irqs;
 	char carrier[8] = "0";
+	int i;
 
-	s = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ARP));
-	if (!ok(s >= 0 && !ioctl(s, SIOCGIFINDEX, &ifr),
-		"e1000e: the driver bound, eth0 exists"))
-		return;
-	ll.sll_family = AF_PACKET;
-	ll.sll_ifindex = ifr.ifr_ifindex;
-	ll.sll_protocol = htons(ETH_P_ARP);
-	ioctl(s, SIOCGIFFLAGS, &ifr);
-	ifr.ifr_flags |= IFF_UP;
-	ioctl(s, SIOCSIFFLAGS, &ifr);
+	if (ioctl(arp_sock, SIOCGIFFLAGS, &ifr))
+		return false;
+	if (up)
+		ifr.ifr_flags |= IFF_UP;
+	else
+		ifr.ifr_flags &= ~IFF_UP;
+	if (ioctl(arp_sock, SIOCSIFFLAGS, &ifr))
+		return false;
+	if (!up)
+		return true;
 	for (i = 0; i < 100 && carrier[0] != '1'; i++) {
 		int fd = open("/sys/class/net/eth0/carrier", O_RDONLY);
 
@@ -222,40 +238,96 @@ static void nic_checks(void)
 		}
 		usleep(100000);
 	}
-	ok(carrier[0] == '1', "e1000e: link up");
-	ioctl(s, SIOCGIFHWADDR, &ifr);
+	return carrier[0] == '1';
+}
+
+/* The numbers of eth0's interrupts (its MSI-X vectors) in the guest. */
+static int eth0_irqs(int irq[], int max)
+{
+	char *text = slurp("/proc/interrupts"), *line, *save;
+	int n = 0;
+
+	for (line = strtok_r(text, "\n", &save); line && n < max;
+	     line = strtok_r(NULL, "\n", &save))
+		if (strstr(line, "eth0") && sscanf(line, " %d:", &irq[n]) == 1)
+			n++;
+	return n;
+}
+
+/*
+ * The e1000e passed through: its driver bound (eth0), the link comes up,
+ * and ARP who-has 10.0.2.2 (QEMU's user network on the outside) is
+ * answered: TX and RX DMA and the MSI-X interrupts all work.  Then its
+ * vectors' affinity moves between the CPUs under ARP traffic (set-xive on
+ * the XICS), and the NIC goes down and up (MSI-X torn down and set up
+ * again) in a loop, ARP answered after each.
+ */
+static void nic_checks(void)
+{
+	struct ifreq ifr = { .ifr_name = "eth0" };
+	int i, n, irq[8], replies = 0, tries = 8, moved = 0, resets = 0;
+	unsigned long long irqs;
+	char path[64];
+
+	arp_sock = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ARP));
+	if (!ok(arp_sock >= 0 && !ioctl(arp_sock, SIOCGIFINDEX, &ifr),
+		"e1000e: the driver bound, eth0 exists"))
+		return;
+	arp_ll.sll_family = AF_PACKET;
+	arp_ll.sll_ifindex = ifr.ifr_ifindex;
+	arp_ll.sll_protocol = htons(ETH_P_ARP);
+	ok(set_up(true), "e1000e: link up");
+	ioctl(arp_sock, SIOCGIFHWADDR, &ifr);
 	/* Ethernet + ARP who-has 10.0.2.2 tell 10.0.2.15 */
-	memset(req, 0xff, 6);
-	memcpy(req + 6, ifr.ifr_hwaddr.sa_data, 6);
-	memcpy(req + 12, "\x08\x06\x00\x01\x08\x00\x06\x04\x00\x01", 10);
-	memcpy(req + 22, ifr.ifr_hwaddr.sa_data, 6);
-	memcpy(req + 28, "\x0a\x00\x02\x0f", 4);
-	memset(req + 32, 0, 6);
-	memcpy(req + 38, "\x0a\x00\x02\x02", 4);
-	bind(s, (struct sockaddr *)&ll, sizeof(ll));
-	for (i = 0; i < tries; i++) {
-		double until = now() + 1.0;
-
-		sendto(s, req, sizeof(req), 0, (struct sockaddr *)&ll, sizeof(ll));
-		while (now() < until) {
-			struct timeval tv = { 0, 200000 };
-			ssize_t n;
-
-			setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-			n = recv(s, rep, sizeof(rep), 0);
-			if (n >= 42 && rep[21] == 2 && !memcmp(rep + 28, "\x0a\x00\x02\x02", 4)) {
-				replies++;
-				break;
-			}
-		}
-	}
-	close(s);
+	memset(arp_req, 0xff, 6);
+	memcpy(arp_req + 6, ifr.ifr_hwaddr.sa_data, 6);
+	memcpy(arp_req + 12, "\x08\x06\x00\x01\x08\x00\x06\x04\x00\x01", 10);
+	memcpy(arp_req + 22, ifr.ifr_hwaddr.sa_data, 6);
+	memcpy(arp_req + 28, "\x0a\x00\x02\x0f", 4);
+	memset(arp_req + 32, 0, 6);
+	memcpy(arp_req + 38, "\x0a\x00\x02\x02", 4);
+	bind(arp_sock, (struct sockaddr *)&arp_ll, sizeof(arp_ll));
+	for (i = 0; i < tries; i++)
+		replies += arp_once();
 	ok(replies == tries, "e1000e: ARP who-has 10.0.2.2 answered %d of %d times",
 	   replies, tries);
 	irqs = irq_sum("eth0");
 	ok(irqs > 0, "e1000e: its MSI-X interrupts counted in the guest (%llu)",
 	   irqs);
-	printf("[guest] irq eth0 %llu\n", irqs);
+
+	n = eth0_irqs(irq, 8);
+	replies = 0;
+	for (i = 0; i < 20; i++) {
+		int k;
+
+		for (k = 0; k < n; k++) {
+			snprintf(path, sizeof(path), "/proc/irq/%d/smp_affinity", irq[k]);
+			moved += write_file(path, i & 1 ? "2" : "1");
+		}
+		replies += arp_once();
+	}
+	ok(n > 0 && moved == 20 * n && replies == 20,
+	   "e1000e: %d vectors moved between CPU 0 and 1 20 times under ARP: %d of 20 answered",
+	   n, replies);
+	for (i = 0; i < 10; i++) {
+		int k;
+		bool answered = false;
+
+		if (!set_up(false) || !set_up(true))
+			continue;
+		/* a fresh socket: the old one holds the link-down error */
+		close(arp_sock);
+		arp_sock = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ARP));
+		bind(arp_sock, (struct sockaddr *)&arp_ll, sizeof(arp_ll));
+		for (k = 0; k < 3 && !answered; k++)
+			answered = arp_once();
+		resets += answered;
+	}
+	ok(resets == 10,
+	   "e1000e: down/up (MSI-X torn down, set up) 10 times, ARP answered after %d",
+	   resets);
+	close(arp_sock);
+	printf("[guest] irq eth0 %llu\n", irq_sum("eth0"));
 }
 
 /*
