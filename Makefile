@@ -8,6 +8,7 @@
 #   make pathlen  path lengths (TCG instruction counts), ours vs upstream
 #   make vmtest-debug  the in-VM suites on the debug host kernel
 #   make vmtest-qemu   unmodified QEMU boots a pseries guest in the host
+#   make vmtest-qemu-debug  the same on the debug host kernel
 #   make kernel / initramfs / vmtest / vmtest-pci / utest    the pieces
 
 export PATH := /usr/sbin:/sbin:$(PATH)
@@ -27,7 +28,8 @@ PCI_APPEND := vxics.tests=vfio_* vxics.pci kunit.enable=0 loglevel=5
 
 .PHONY: all demo check lint deps kernel initramfs vmtest vmtest-pci utest \
 	pathlen clean distclean kernel-debug vmtest-debug \
-	vmtest-debug-plain vmtest-debug-pci kernel-guest initramfs-qemu vmtest-qemu
+	vmtest-debug-plain vmtest-debug-pci kernel-guest initramfs-qemu vmtest-qemu \
+	vmtest-qemu-debug
 all: kernel initramfs
 
 deps:
@@ -90,6 +92,16 @@ vmtest-qemu: kernel initramfs-qemu
 	@python3 -c "import sys; d = open('out/nvme-qemu.img', 'rb').read(); \
 		sys.exit(d[1 << 20:(1 << 20) + 23] != b'vxics-nvme-passthrough ')" || \
 		{ echo "FAIL: the guest's NVMe data is not in out/nvme-qemu.img"; exit 1; }
+
+# The same on the debug host.  Not in make check yet: kmemleak finds two
+# 1 KiB iommu_tables leaked per QEMU guest with VFIO (pnv_pci_table_alloc
+# <- tce_iommu_create_window); no lockdep or other splat.
+vmtest-qemu-debug: kernel-debug initramfs-qemu
+	@rm -f out/nvme-qemu.img && truncate -s 16M out/nvme-qemu.img
+	@$(VMRUN) $(DEBUG_KERNEL) --initrd out/initramfs-qemu.cpio --smp 4 \
+		--min-kunit 0 $(QEMU_PCI) --timeout 900 \
+		--append "kunit.enable=0 vxics.pci vxics.timeout=700" \
+		--log out/vmtest-qemu-debug.log
 
 vmtest-pci: kernel initramfs
 	@$(VMRUN) --pci $(PCI_DEVICES) --append "$(PCI_APPEND)" --min-kunit 0 \

@@ -130,7 +130,7 @@ static void run_one(const char *name)
 static void kmemleak_check(void)
 {
 	char buf[4096];
-	int fd, n, leaks = 0;
+	int fd, n, leaks = 0, shown = 0;
 	char *p;
 
 	fd = open("/sys/kernel/debug/kmemleak", O_RDWR);
@@ -146,9 +146,15 @@ static void kmemleak_check(void)
 	while ((n = read(fd, buf, sizeof(buf) - 1)) > 0) {
 		buf[n] = 0;
 		for (p = buf; (p = strstr(p, "unreferenced object")); p++)
-			if (leaks++ < 4)
-				printf("[vxt] kmemleak: %.*s\n",
-				       (int)strcspn(p, "\n"), p);
+			leaks++;
+		/* the first report whole: object, its bytes, its backtrace */
+		if (leaks && shown < 40) {
+			char *l, *save;
+
+			for (l = strtok_r(buf, "\n", &save); l && shown < 40;
+			     l = strtok_r(NULL, "\n", &save), shown++)
+				printf("[vxt] kmemleak: %s\n", l);
+		}
 	}
 	close(fd);
 	if (leaks)
