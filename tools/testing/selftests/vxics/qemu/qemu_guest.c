@@ -57,6 +57,8 @@
 #define QMP_MIGRATE	\
 	"{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"exec:cat > " MIG_FILE "\"}}\n"
 
+#define TAIL	24		/* console lines kept for a failure report */
+
 struct qemu {
 	pid_t pid;
 	int fd;			/* its serial console and stderr */
@@ -64,7 +66,19 @@ struct qemu {
 	int len;
 	char buf[4096];
 	int off, n;
+	char tail[TAIL][160];	/* the last console lines, a ring */
+	int n_tail;
 };
+
+/* A run that went wrong: show how its console ended. */
+static void show_tail(struct qemu *q, const char *tag)
+{
+	int i = q->n_tail > TAIL ? q->n_tail - TAIL : 0;
+
+	vxt_diag("%s: the console's last lines:", tag);
+	for (; i < q->n_tail; i++)
+		vxt_diag("%s: | %s", tag, q->tail[i % TAIL]);
+}
 
 static double now(void)
 {
@@ -176,6 +190,8 @@ static const char *guest_line(struct qemu *q, const char *tag, double deadline)
 			}
 			q->line[q->len] = 0;
 			q->len = 0;
+			snprintf(q->tail[q->n_tail++ % TAIL], sizeof(q->tail[0]),
+				 "%.150s", q->line);
 			g = strstr(q->line, "[guest] ");
 			if (g)
 				return g + 8;
@@ -229,6 +245,12 @@ static int finish(struct qemu *q, bool kill_it)
 	if (kill_it)
 		kill(-q->pid, SIGKILL);
 	waitpid(q->pid, &status, 0);
+	if (kill_it || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		vxt_diag("QEMU pid %d: %s %d", q->pid,
+			 WIFEXITED(status) ? "exit" : "signal",
+			 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+		show_tail(q, "QEMU");
+	}
 	close(q->fd);
 	return status;
 }
