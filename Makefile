@@ -85,6 +85,8 @@ QEMU_PCI := --pci --device e1000e,netdev=n0,bus=pcie.0,addr=0.0,romfile= \
 	--qemu-arg=-netdev --qemu-arg=user,id=n0 \
 	--device nvme,bus=pcie.1,addr=0.0,serial=vxq,drive=nv0 \
 	--qemu-arg=-drive --qemu-arg=file=out/nvme-qemu.img,if=none,id=nv0,format=raw
+# Not in make check yet: 1 run in 10 hangs in the reference row (QEMU's
+# own XICS), a QEMU that SIGKILL does not reap; see testing.rst.
 vmtest-qemu: kernel initramfs-qemu
 	@$(VMRUN) --initrd out/initramfs-qemu.cpio --smp 4 --min-kunit 0 \
 		--append "kunit.enable=0 vxics.timeout=300" --timeout 400 \

@@ -244,7 +244,15 @@ static int finish(struct qemu *q, bool kill_it)
 
 	if (kill_it)
 		kill(-q->pid, SIGKILL);
-	waitpid(q->pid, &status, 0);
+	/*
+	 * Bounded: a QEMU stuck in the host kernel does not die on SIGKILL,
+	 * and the test must fail, not hang.
+	 */
+	for (int i = 0; i < 300 && waitpid(q->pid, &status, WNOHANG) == 0; i++)
+		usleep(100000);
+	if (status == -1)
+		vxt_diag("QEMU pid %d did not go away in 30 s (stuck in the kernel?)",
+			 q->pid);
 	if (kill_it || !WIFEXITED(status) || WEXITSTATUS(status)) {
 		vxt_diag("QEMU pid %d: %s %d", q->pid,
 			 WIFEXITED(status) ? "exit" : "signal",
