@@ -11,6 +11,7 @@
  * test drains whatever is left at the worst moment it chooses.  The same
  * interleavings are model-checked by spin/output.pml.
  */
+#include <pthread.h>
 #include <kunit/test.h>
 #include "internal.h"
 #include "../../../arch/powerpc/kvm/vxics/core.h"
@@ -134,9 +135,50 @@ static void vxics_ordering_h_cppr_raise_vs_raise_r6(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, sb.pending);
 }
 
+#define NPAGES	16
+
+static void *attach_pages(void *arg)
+{
+	struct octx *c = arg;
+	static struct vxics_icp icp[NPAGES];
+	int k;
+
+	for (k = 0; k < NPAGES; k++)
+		vxics_icp_attach(&c->vx, &icp[k], (k + 1) * VXICS_SERVERS_PER_PAGE + 7,
+				 NULL);
+	return NULL;
+}
+
+/*
+ * R4: an ICP attached in a new page of the server table is found by a
+ * concurrent H_IPOLL fully initialised: page and ICP are published with
+ * release stores and read with acquire loads.  Under TSan (make check's
+ * utest-tsan) either weakened to relaxed is reported as a data race.
+ */
+static void vxics_ordering_attach_vs_ipoll_r4(struct kunit *test)
+{
+	struct octx *c = test->priv;
+	u64 x = 0, m = 0;
+	pthread_t t;
+	int k, bad = 0;
+
+	vxics_shim_mb_hook = NULL;	/* not simulating a store buffer here */
+	KUNIT_ASSERT_EQ(test, pthread_create(&t, NULL, attach_pages, c), 0);
+	for (k = 0; k < NPAGES; k++) {
+		u64 srv = (k + 1) * VXICS_SERVERS_PER_PAGE + 7;
+
+		while (vxics_h_ipoll(&c->vx, srv, &x, &m) != H_SUCCESS)
+			;
+		bad += x != 0 || m != VXICS_PRIO_MASKED;
+	}
+	pthread_join(t, NULL);
+	KUNIT_EXPECT_EQ(test, bad, 0);
+}
+
 static struct kunit_case vxics_ordering_cases[] = {
 	KUNIT_CASE(vxics_ordering_h_xirr_poll_vs_raise_r6),
 	KUNIT_CASE(vxics_ordering_h_cppr_raise_vs_raise_r6),
+	KUNIT_CASE(vxics_ordering_attach_vs_ipoll_r4),
 	{}
 };
 
