@@ -13,6 +13,13 @@
  * keeps IPIs and timers busy in one-second slices for MIGRATE_SECS while
  * the host migrates it to a second QEMU; a slice that stalls is reported.
  * With "vxt.pci" it checks the e1000e and the NVMe passed through to it.
+ *
+ * For the soak (make soak-qemu): "vxt.hb" prints "[guest] hb N" every
+ * 250 ms from a task of its own, so the host notices a guest that stops
+ * running (no line for a second); "vxt.stress=S" then stresses it for S
+ * seconds: IPI round trips all along, and at random timers, and with
+ * vxt.pci affinity moves of the NIC's vectors, NIC down/up and NVMe
+ * reads (seeded by "vxt.seed=N").
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -53,6 +60,8 @@ static bool ok(bool cond, const char *fmt, ...)
 	n_failed += !cond;
 	return cond;
 }
+
+static int cmdline_int(const char *key, int def);
 
 static char *slurp(const char *path)
 {
@@ -358,6 +367,119 @@ static void nvme_checks(void)
 	ok(irqs > 0, "nvme: its queue interrupts counted in the guest (%llu)", irqs);
 }
 
+/* "vxt.hb": the heartbeat the host's stall watchdog listens to */
+static void heartbeat(void)
+{
+	unsigned int n;
+
+	if (fork())
+		return;
+	for (n = 0;; n++) {
+		printf("[guest] hb %u\n", n);
+		usleep(250000);
+	}
+}
+
+/* Pread 64 KiB of the NVMe at @off (O_DIRECT); true if it is the pattern. */
+static bool nvme_read_pattern(int fd, off_t off)
+{
+	static char buf[65536] __attribute__((aligned(4096)));
+	int i;
+
+	if (pread(fd, buf, sizeof(buf), off) != sizeof(buf))
+		return false;
+	for (i = 0; i < (int)sizeof(buf); i++)
+		if (buf[i] != "vxics-nvme-passthrough "[i % 23])
+			return false;
+	return true;
+}
+
+/*
+ * vxt.stress=S: for S seconds a child keeps IPI round trips going between
+ * the CPUs while this task does, at random, one of: a timer sleep, and
+ * with @pci a move of every NIC vector to CPU 0, 1 or both, a NIC down/up
+ * answered by ARP, a verified O_DIRECT NVMe read.  Nothing may be lost:
+ * the round trips never stop, each reset is answered, each read verifies.
+ */
+static void stress(int secs, bool pci)
+{
+	unsigned int seed = cmdline_int("vxt.seed=", 1);
+	int moves = 0, moved = 0, resets = 0, answered = 0, reads = 0, good = 0;
+	int sleeps = 0, irq[8], n = 0, fd = -1, st, k;
+	double start = now();
+	struct ifreq ifr = { .ifr_name = "eth0" };
+	char path[64];
+	pid_t pp;
+
+	pp = fork();
+	if (pp == 0) {
+		while (ping_pong_n(100))
+			;
+		_exit(1);
+	}
+	if (pci) {
+		n = eth0_irqs(irq, 8);
+		fd = open("/dev/nvme0n1", O_RDONLY | O_DIRECT);
+		arp_sock = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ARP));
+		ioctl(arp_sock, SIOCGIFINDEX, &ifr);
+		bind(arp_sock, (struct sockaddr *)&arp_ll, sizeof(arp_ll));
+	}
+	while (now() - start < secs) {
+		switch (pci ? rand_r(&seed) % 4 : 0) {
+		case 0:
+			usleep(rand_r(&seed) % 50000);
+			sleeps++;
+			break;
+		case 1:
+			for (k = 0; k < n; k++) {
+				snprintf(path, sizeof(path), "/proc/irq/%d/smp_affinity",
+					 irq[k]);
+				moved += write_file(path, (const char *[]){ "1", "2", "3" }
+							  [rand_r(&seed) % 3]);
+			}
+			moves++;
+			break;
+		case 2:
+			resets++;
+			if (!set_up(false) || !set_up(true))
+				break;
+			close(arp_sock);
+			arp_sock = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ARP));
+			bind(arp_sock, (struct sockaddr *)&arp_ll, sizeof(arp_ll));
+			for (k = 0; k < 3; k++)
+				if (arp_once()) {
+					answered++;
+					break;
+				}
+			break;
+		case 3:
+			reads++;
+			good += fd >= 0 && nvme_read_pattern(fd, 1 << 20);
+			break;
+		}
+	}
+	kill(pp, SIGKILL);
+	waitpid(pp, &st, 0);
+	ok(WIFSIGNALED(st), "stress: %d s of IPI round trips never stopped", secs);
+	if (!pci) {
+		ok(sleeps > 0, "stress: %d timer sleeps", sleeps);
+		return;
+	}
+	ok(moved == moves * n && answered == resets && good == reads,
+	   "stress: %d moves of %d vectors, %d of %d NIC resets answered, %d of %d NVMe reads verified, %d timer sleeps",
+	   moves, n, answered, resets, good, reads, sleeps);
+	if (fd >= 0)
+		close(fd);
+	close(arp_sock);
+}
+
+static int cmdline_int(const char *key, int def)
+{
+	char *p = strstr(slurp("/proc/cmdline"), key);
+
+	return p ? atoi(p + strlen(key)) : def;
+}
+
 int main(void)
 {
 	unsigned long long before[2], after[2];
@@ -368,6 +490,8 @@ int main(void)
 	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
 	setvbuf(stdout, NULL, _IONBF, 0);
 	printf("[guest] start\n");
+	if (strstr(slurp("/proc/cmdline"), "vxt.hb"))
+		heartbeat();
 
 	irq = slurp("/proc/interrupts");
 	ok(strstr(irq, "XICS"),
@@ -389,6 +513,9 @@ int main(void)
 		nic_checks();
 		nvme_checks();
 	}
+	if (cmdline_int("vxt.stress=", 0))
+		stress(cmdline_int("vxt.stress=", 0),
+		       strstr(slurp("/proc/cmdline"), "vxt.pci"));
 	if (n_failed)
 		printf("[guest] /proc/interrupts:\n%s", slurp("/proc/interrupts"));
 	printf("[guest] done %d passed, %d failed\n", n_tests - n_failed, n_failed);

@@ -58,6 +58,8 @@
 	"{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"exec:cat > " MIG_FILE "\"}}\n"
 
 #define TAIL	24		/* console lines kept for a failure report */
+#define STALL	1.0		/* s without a guest heartbeat: a stall */
+#define HANG	60.0		/* s without one: a hang, the run is killed */
 
 struct qemu {
 	pid_t pid;
@@ -68,6 +70,12 @@ struct qemu {
 	int off, n;
 	char tail[TAIL][160];	/* the last console lines, a ring */
 	int n_tail;
+	/* the stall watchdog, armed by the guest's first "hb" line */
+	bool armed, captured, hung;
+	double last;		/* when the last guest line came */
+	double last_tb;		/* ... by the timebase */
+	int n_stalls;		/* gaps over STALL */
+	double worst;		/* the longest gap */
 };
 
 /* A run that went wrong: show how its console ended. */
@@ -86,6 +94,12 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* This CPU's timebase in seconds (POWER8: 512 MHz). */
+static double tb_now(void)
+{
+	return __builtin_ppc_get_timebase() / 512e6;
 }
 
 /* Does process @pid hold an fd on the anon inode "kvm-xics"? */
@@ -168,6 +182,97 @@ static void start_qemu(struct qemu *q, const char *irqchip, const char *append,
 	q->fd = pfd[0];
 }
 
+static void show_file(const char *path, const char *prefix, int max)
+{
+	char line[256];
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return;
+	while (max-- > 0 && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		vxt_diag("%s%s", prefix, line);
+	}
+	fclose(f);
+}
+
+/*
+ * A stall: the guest has printed nothing for @gap seconds.  Show what the
+ * host sees at this moment: our XICS state for the VM (its debugfs file,
+ * if QEMU uses ours) and every QEMU thread's state and kernel stack.
+ */
+static void capture(struct qemu *q, const char *tag, double gap)
+{
+	char path[320], comm[64], stat[512];
+	struct dirent *d;
+	DIR *dp;
+	FILE *f;
+
+	vxt_diag("%s: stall: no guest output for %.1f s; the host sees:", tag, gap);
+	dp = opendir("/sys/kernel/debug/kvm");
+	snprintf(comm, sizeof(comm), "%d-", q->pid);
+	while (dp && (d = readdir(dp)))
+		if (!strncmp(d->d_name, comm, strlen(comm))) {
+			snprintf(path, sizeof(path), "/sys/kernel/debug/kvm/%s/vxics",
+				 d->d_name);
+			show_file(path, "  xics: ", 200);
+		}
+	if (dp)
+		closedir(dp);
+	snprintf(path, sizeof(path), "/proc/%d/task", q->pid);
+	dp = opendir(path);
+	while (dp && (d = readdir(dp))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/comm", q->pid, d->d_name);
+		comm[0] = 0;
+		f = fopen(path, "r");
+		if (f) {
+			if (!fgets(comm, sizeof(comm), f))
+				comm[0] = 0;
+			comm[strcspn(comm, "\n")] = 0;
+			fclose(f);
+		}
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/stat", q->pid, d->d_name);
+		stat[0] = 0;
+		f = fopen(path, "r");
+		if (f) {
+			if (!fgets(stat, sizeof(stat), f))
+				stat[0] = 0;
+			fclose(f);
+		}
+		vxt_diag("  thread %s (%s) state %c", d->d_name, comm,
+			 strrchr(stat, ')') ? strrchr(stat, ')')[2] : '?');
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/stack", q->pid, d->d_name);
+		show_file(path, "    ", 16);
+	}
+	if (dp)
+		closedir(dp);
+}
+
+static int n_clock_leaps;
+
+/*
+ * The emulated host's CLOCK_MONOTONIC sometimes leaps forward by 2^40 ns
+ * (1099.5 s) at once: one CPU's timebase fell behind another's (KVM-HV's
+ * TBU40 writes on guest entry and exit, emulated by TCG, can be off by
+ * 2^24 ticks when the emulating thread is descheduled between the mftb
+ * and the mtspr), and the timekeeping core turns the small negative
+ * delta into 2^64 * mult >> shift.  Seen as the clock running far ahead
+ * of the timebase since the last guest line.  The timebase is read on
+ * whatever CPU this runs on: a skew of milliseconds, far below this test.
+ */
+static bool host_clock_leapt(struct qemu *q)
+{
+	double by = (now() - q->last) - (tb_now() - q->last_tb);
+
+	if (by < 100)
+		return false;
+	n_clock_leaps++;
+	vxt_diag("the emulated host's clock leapt %.1f s ahead of its timebase", by);
+	return true;
+}
+
 /*
  * The next "[guest] " line of @q's console (the text after the prefix),
  * or NULL at EOF or @deadline.  Other lines that look like trouble are
@@ -193,15 +298,47 @@ static const char *guest_line(struct qemu *q, const char *tag, double deadline)
 			snprintf(q->tail[q->n_tail++ % TAIL], sizeof(q->tail[0]),
 				 "%.150s", q->line);
 			g = strstr(q->line, "[guest] ");
+			/*
+			 * The emulated host's clock can leap (see host_clock_leapt()):
+			 * that is no stall of the guest, measure by the timebase.
+			 */
+			if (g && q->armed && host_clock_leapt(q))
+				q->last = now() - (tb_now() - q->last_tb);
+			if (g && q->armed && now() - q->last > STALL) {
+				q->n_stalls++;
+				vxt_diag("%s: stall of %.1f s ended", tag, now() - q->last);
+			}
+			if (g && q->armed && now() - q->last > q->worst)
+				q->worst = now() - q->last;
+			if (g) {
+				q->last = now();
+				q->last_tb = tb_now();
+				q->captured = false;
+			}
+			if (g && !strncmp(g + 8, "hb ", 3)) {
+				q->armed = true;
+				continue;
+			}
 			if (g)
 				return g + 8;
 			if (strstr(q->line, "qemu-system") || strstr(q->line, "panic") ||
 			    strstr(q->line, "Oops") || strstr(q->line, "BUG"))
 				vxt_diag("%s: %s", tag, q->line);
 		}
+		if (q->armed && host_clock_leapt(q))
+			q->last = now() - (tb_now() - q->last_tb);
+		if (q->armed && !q->captured && now() - q->last > STALL) {
+			capture(q, tag, now() - q->last);
+			q->captured = true;
+		}
+		if (q->armed && now() - q->last > HANG) {
+			capture(q, tag, now() - q->last);
+			q->hung = true;
+			return NULL;
+		}
 		if (now() >= deadline)
 			return NULL;
-		if (poll(&p, 1, 500) <= 0)
+		if (poll(&p, 1, 200) <= 0)
 			continue;
 		q->n = read(q->fd, q->buf, sizeof(q->buf));
 		q->off = 0;
@@ -445,8 +582,109 @@ static bool pci_devices(char bdf[2][VXV_BDF_LEN])
 	       !vxv_bind(bdf[0], "vfio-pci") && !vxv_bind(bdf[1], "vfio-pci");
 }
 
+/* The integer after @key= on the host's command line, or @def. */
+static int host_param(const char *key, int def)
+{
+	char buf[4096] = "", *p;
+	int fd = open("/proc/cmdline", O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return def;
+	n = read(fd, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = 0;
+	close(fd);
+	p = strstr(buf, key);
+	return p ? atoi(p + strlen(key)) : def;
+}
+
+struct soak_row {
+	const char *irqchip;
+	int boots, passed, hangs, stalls, stalled_boots;
+	double worst;
+};
+
+/*
+ * One soak boot: the guest's checks with its heartbeat on, then
+ * @secs of stress (with @pci: NIC and NVMe too).  One TAP line; the
+ * stalls and hangs are counted in @row.
+ */
+static void soak_boot(struct soak_row *row, int round, int secs, bool pci,
+		      char bdf[2][VXV_BDF_LEN])
+{
+	char append[160], dev0[64], dev1[64], tag[64];
+	const char *const extra[] = { "-device", dev0, "-device", dev1, NULL };
+	double start = now();
+	int checks = 0, status, failed = 0;
+	const char *l;
+	struct qemu q;
+	bool done = false;
+
+	snprintf(tag, sizeof(tag), "soak %d, kernel-irqchip=%s", round, row->irqchip);
+	snprintf(append, sizeof(append),
+		 "console=hvc0 panic=-1 quiet vxt.hb vxt.stress=%d vxt.seed=%d%s",
+		 secs, round, pci ? " vxt.pci" : "");
+	snprintf(dev0, sizeof(dev0), "vfio-pci,host=%s", bdf[0]);
+	snprintf(dev1, sizeof(dev1), "vfio-pci,host=%s", bdf[1]);
+	start_qemu(&q, row->irqchip, append, pci ? extra : NULL);
+	while ((l = guest_line(&q, tag, start + BOOT_TIMEOUT + secs))) {
+		if (!strncmp(l, "ok ", 3) || !strncmp(l, "not ok ", 7)) {
+			checks++;
+			if (l[0] == 'n') {
+				failed++;
+				vxt_diag("%s: %s", tag, l);
+			}
+		} else if (!strncmp(l, "done", 4)) {
+			done = true;
+			break;
+		}
+	}
+	status = finish(&q, !done);
+	row->boots++;
+	row->hangs += q.hung;
+	row->stalls += q.n_stalls;
+	row->stalled_boots += q.n_stalls > 0;
+	if (q.worst > row->worst)
+		row->worst = q.worst;
+	done = done && !failed && WIFEXITED(status) && !WEXITSTATUS(status);
+	row->passed += done;
+	vxt_ok(done, "%s: %d guest checks%s, %d stalls over %.0f s (longest gap %.1f s), %.1f s",
+	       tag, checks, q.hung ? ", HUNG" : "", q.n_stalls, STALL, q.worst,
+	       now() - start);
+}
+
+/*
+ * make soak-qemu: "vxics.soak=N" rounds of soak_boot() on our XICS (and
+ * with "vxics.soak-ref" on QEMU's too, alternating), "vxics.soak-stress=S"
+ * seconds of stress each (default 10).
+ */
+static int soak(int rounds, bool pci)
+{
+	struct soak_row rows[2] = { { .irqchip = "on" }, { .irqchip = "off" } };
+	int secs = host_param("vxics.soak-stress=", 10);
+	bool ref = vxt_cmdline_has("vxics.soak-ref");
+	char bdf[2][VXV_BDF_LEN];
+	int r, i;
+
+	vxt_plan(rounds * (ref ? 2 : 1) + pci);
+	if (pci)
+		VXT_REQUIRE(vxt_ok(pci_devices(bdf),
+				   "the e1000e and the NVMe bound to vfio-pci"),
+			    "devices to pass through");
+	for (r = 1; r <= rounds; r++)
+		for (i = 0; i < (ref ? 2 : 1); i++)
+			soak_boot(&rows[i], r, secs, pci, bdf);
+	vxt_diag("soak: the emulated host's clock leapt %d times", n_clock_leaps);
+	for (i = 0; i < (ref ? 2 : 1); i++)
+		vxt_diag("soak summary, kernel-irqchip=%s: %d boots, %d passed, %d hung, %d stalls over %.0f s in %d boots, longest gap %.1f s",
+			 rows[i].irqchip, rows[i].boots, rows[i].passed, rows[i].hangs,
+			 rows[i].stalls, STALL, rows[i].stalled_boots, rows[i].worst);
+	return vxt_exit();
+}
+
 int main(void)
 {
+
 	char bdf[2][VXV_BDF_LEN];
 	bool pci;
 	bool migration;
@@ -458,6 +696,8 @@ int main(void)
 	}
 	migration = vxt_cmdline_has("vxics.qemu-migration");
 	pci = vxt_cmdline_has("vxics.pci");
+	if (host_param("vxics.soak=", 0) > 0)
+		return soak(host_param("vxics.soak=", 0), pci);
 	vxt_plan(2 * (GUEST_CHECKS + 2) +
 		 (migration ? 2 * (GUEST_CHECKS + MIGRATE_CHECKS + 3) : 0) +
 		 (pci ? 1 + 2 * (GUEST_CHECKS + PCI_CHECKS + 1) : 0));
