@@ -99,6 +99,8 @@ def main():
                     help='print the demo output, no test accounting')
     ap.add_argument('--min-kunit', type=int, default=1)
     ap.add_argument('--min-selftests', type=int, default=1)
+    ap.add_argument('--forbid', action='append', default=[],
+                    help='a console line matching this regex fails the run')
     a = ap.parse_args()
 
     os.makedirs(os.path.dirname(os.path.abspath(a.log)), exist_ok=True)
@@ -173,6 +175,9 @@ def main():
                 continue
             if CRASH.search(s):
                 problems.append('kernel: ' + s.strip())
+                continue
+            if any(re.search(f, s) for f in a.forbid):
+                problems.append('forbidden line: ' + s.strip())
                 continue
             m = KCASE.match(s)
             if m:

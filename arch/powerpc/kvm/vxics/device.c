@@ -353,8 +353,9 @@ int kvmppc_xics_set_icp(struct kvm_vcpu *vcpu, u64 icpval)
  * @guest_irq: guest source number
  * @host_irq: host hardware interrupt
  *
- * Nothing to record: upstream's real-mode bypass is declined (see
- * kvmppc_deliver_irq_passthru()) until our own bypass replaces it.
+ * Not reached on XICS hosts: book3s_hv.c hands the irq bypass pairings to
+ * vxics_irq_bypass_add_producer() before upstream's map would call this.
+ * Defined because upstream's map code still links against it.
  */
 void kvmppc_xics_set_mapped(struct kvm *kvm, unsigned long guest_irq,
 			    unsigned long host_irq)

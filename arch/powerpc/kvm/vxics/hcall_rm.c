@@ -23,8 +23,12 @@
 #include <asm/reg.h>
 #include "glue.h"
 
-/* Upstream's passthrough knobs; the bypass is switched off until ours. */
-int kvm_irq_bypass;
+/*
+ * Upstream's passthrough knobs, defined here because book3s_hv_rm_xics.o
+ * is left out: kvm_irq_bypass (kvm_hv's module parameter, on as upstream)
+ * still governs XIVE hosts' passthrough; XICS pairings come to bypass.c.
+ */
+int kvm_irq_bypass = 1;
 EXPORT_SYMBOL(kvm_irq_bypass);
 int h_ipi_redirect;
 EXPORT_SYMBOL(h_ipi_redirect);
