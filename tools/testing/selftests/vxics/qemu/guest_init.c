@@ -401,7 +401,7 @@ static bool nvme_read_pattern(int fd, off_t off)
  * answered by ARP, a verified O_DIRECT NVMe read.  Nothing may be lost:
  * the round trips never stop, each reset is answered, each read verifies.
  */
-static void stress(int secs, bool pci)
+static void guest_stress(int secs, bool pci)
 {
 	unsigned int seed = cmdline_int("vxt.seed=", 1);
 	int moves = 0, moved = 0, resets = 0, answered = 0, reads = 0, good = 0;
@@ -514,8 +514,8 @@ int main(void)
 		nvme_checks();
 	}
 	if (cmdline_int("vxt.stress=", 0))
-		stress(cmdline_int("vxt.stress=", 0),
-		       strstr(slurp("/proc/cmdline"), "vxt.pci"));
+		guest_stress(cmdline_int("vxt.stress=", 0),
+			     strstr(slurp("/proc/cmdline"), "vxt.pci"));
 	if (n_failed)
 		printf("[guest] /proc/interrupts:\n%s", slurp("/proc/interrupts"));
 	printf("[guest] done %d passed, %d failed\n", n_tests - n_failed, n_failed);

@@ -658,7 +658,7 @@ static void soak_boot(struct soak_row *row, int round, int secs, bool pci,
  * with "vxics.soak-ref" on QEMU's too, alternating), "vxics.soak-stress=S"
  * seconds of stress each (default 10).
  */
-static int soak(int rounds, bool pci)
+static int run_soak(int rounds, bool pci)
 {
 	struct soak_row rows[2] = { { .irqchip = "on" }, { .irqchip = "off" } };
 	int secs = host_param("vxics.soak-stress=", 10);
@@ -674,17 +674,17 @@ static int soak(int rounds, bool pci)
 	for (r = 1; r <= rounds; r++)
 		for (i = 0; i < (ref ? 2 : 1); i++)
 			soak_boot(&rows[i], r, secs, pci, bdf);
-	vxt_diag("soak: the emulated host's clock leapt %d times", n_clock_leaps);
+	vxt_diag("the emulated host's clock leapt %d times", n_clock_leaps);
 	for (i = 0; i < (ref ? 2 : 1); i++)
-		vxt_diag("soak summary, kernel-irqchip=%s: %d boots, %d passed, %d hung, %d stalls over %.0f s in %d boots, longest gap %.1f s",
-			 rows[i].irqchip, rows[i].boots, rows[i].passed, rows[i].hangs,
-			 rows[i].stalls, STALL, rows[i].stalled_boots, rows[i].worst);
+		vxt_diag("summary, kernel-irqchip=%s: %d boots, %d passed, %d hung; %d stalls (%d boots), longest gap %.1f s",
+			 rows[i].irqchip, rows[i].boots, rows[i].passed,
+			 rows[i].hangs, rows[i].stalls, rows[i].stalled_boots,
+			 rows[i].worst);
 	return vxt_exit();
 }
 
 int main(void)
 {
-
 	char bdf[2][VXV_BDF_LEN];
 	bool pci;
 	bool migration;
@@ -697,7 +697,7 @@ int main(void)
 	migration = vxt_cmdline_has("vxics.qemu-migration");
 	pci = vxt_cmdline_has("vxics.pci");
 	if (host_param("vxics.soak=", 0) > 0)
-		return soak(host_param("vxics.soak=", 0), pci);
+		return run_soak(host_param("vxics.soak=", 0), pci);
 	vxt_plan(2 * (GUEST_CHECKS + 2) +
 		 (migration ? 2 * (GUEST_CHECKS + MIGRATE_CHECKS + 3) : 0) +
 		 (pci ? 1 + 2 * (GUEST_CHECKS + PCI_CHECKS + 1) : 0));
