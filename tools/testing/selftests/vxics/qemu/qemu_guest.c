@@ -676,7 +676,7 @@ static int run_soak(int rounds, bool pci)
 			soak_boot(&rows[i], r, secs, pci, bdf);
 	vxt_diag("the emulated host's clock leapt %d times", n_clock_leaps);
 	for (i = 0; i < (ref ? 2 : 1); i++)
-		vxt_diag("irqchip=%s: %d boots, %d ok, %d hung, %d stalls in %d boots, max gap %.1f s",
+		vxt_diag("irqchip=%s: %d boots, %d ok, %d hung, %d stalls (%d boots), max %.1f s",
 			 rows[i].irqchip, rows[i].boots, rows[i].passed,
 			 rows[i].hangs, rows[i].stalls, rows[i].stalled_boots,
 			 rows[i].worst);
