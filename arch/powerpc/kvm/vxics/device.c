@@ -410,9 +410,9 @@ static int vxics_debugfs_show(struct seq_file *m, void *private)
 
 			if (!(s.flags & VXICS_SRC_DEFINED))
 				continue;
-			seq_printf(m, "  irq %#7x server %4u prio %#04x saved %#04x %s%s%s%s%s\n",
+			seq_printf(m, "  irq %#7x server %4u prio %#04x saved %#04x triggers %u coalesced %u %s%s%s%s%s\n",
 				   b << VXICS_ICS_SHIFT | i, s.server, s.priority,
-				   s.saved_priority,
+				   s.saved_priority, s.n_triggers, s.n_coalesced,
 				   s.flags & VXICS_SRC_LSI ? "lsi" : "msi",
 				   s.flags & VXICS_SRC_P ? " P" : "",
 				   s.flags & VXICS_SRC_Q ? " Q" : "",

@@ -284,7 +284,8 @@ void vxics_deliver(struct vxics *vx, u32 irq, bool resend)
  * @level: VXICS_LEVEL_HIGH or VXICS_LEVEL_LOW
  *
  * MSI (R17): a trigger moves P/Q 00->P (present), P->PQ, PQ->PQ
- * (coalesced, counted in @vx->n_coalesced); LOW does nothing.
+ * (coalesced, counted in @vx->n_coalesced and the source); LOW does
+ * nothing.  Every HIGH counts in the source's n_triggers.
  * LSI (R18): HIGH with P set does nothing, else sets P and presents; LOW
  * clears P and Q.
  *
@@ -314,12 +315,15 @@ int vxics_set_level(struct vxics *vx, u32 irq, int level)
 			present = true;
 		f |= present ? VXICS_SRC_P : 0;
 	} else if (level == VXICS_LEVEL_HIGH) {
-		if (!(f & VXICS_SRC_P))
+		if (!(f & VXICS_SRC_P)) {
 			present = true;
-		else if (f & VXICS_SRC_Q)
+		} else if (f & VXICS_SRC_Q) {
 			atomic64_inc(&vx->n_coalesced);
+			src->n_coalesced++;
+		}
 		f |= (f & VXICS_SRC_P) ? VXICS_SRC_Q : VXICS_SRC_P;
 	}
+	src->n_triggers += level == VXICS_LEVEL_HIGH;
 	src_set_flags(src, f);
 	ics_unlock(ics, flags);
 

@@ -80,6 +80,14 @@ struct vxics_source {
 	u8 priority;		/* current; 0xff masked */
 	u8 saved_priority;	/* restored by ibm,int-on */
 	u8 flags;
+	/*
+	 * Statistics for debugfs: events that raised the source (MSI
+	 * triggers, LSI assertions) and MSI triggers merged into one
+	 * already queued (PQ -> PQ).  The guest is presented the
+	 * difference, once it has EOI'd what is pending.
+	 */
+	u32 n_triggers;
+	u32 n_coalesced;
 };
 
 /*

@@ -755,6 +755,30 @@ static void vxics_msi_pq_r17(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vxics_set_level(&t->vx, 16, -1), -EINVAL);
 }
 
+/* R17: each source counts its triggers and those merged into a queued one. */
+static void vxics_msi_counts_triggers_r17(struct kunit *test)
+{
+	struct tctx *t = test->priv;
+	struct vxics_source *src;
+	struct vxics_ics *ics;
+
+	def_src(test, 16, 0, 5, false);
+	def_src(test, 17, 0, 5, false);
+	vxics_h_cppr(&t->vx, &t->icp[0], 0xff);
+	vxics_set_level(&t->vx, 16, 1);				/* 00 -> P */
+	vxics_set_level(&t->vx, 16, 1);				/* P -> PQ */
+	vxics_set_level(&t->vx, 16, 1);				/* PQ: merged */
+	vxics_set_level(&t->vx, 16, 0);				/* no event */
+	src = vxics_source_find(&t->vx, 16, &ics);
+	KUNIT_ASSERT_NOT_NULL(test, src);
+	KUNIT_EXPECT_EQ(test, src->n_triggers, 3);
+	KUNIT_EXPECT_EQ(test, src->n_coalesced, 1);
+	src = vxics_source_find(&t->vx, 17, &ics);
+	KUNIT_ASSERT_NOT_NULL(test, src);
+	KUNIT_EXPECT_EQ(test, src->n_triggers, 0);
+	KUNIT_EXPECT_EQ(test, src->n_coalesced, 0);
+}
+
 /* R18: LSI assert/deassert/EOI. */
 static void vxics_lsi_level_r18(struct kunit *test)
 {
@@ -1145,6 +1169,7 @@ static struct kunit_case vxics_rule_cases[] = {
 	KUNIT_CASE(vxics_h_eoi_unknown_source_restores_cppr_r15),
 	KUNIT_CASE(vxics_h_ipi_r16),
 	KUNIT_CASE(vxics_msi_pq_r17),
+	KUNIT_CASE(vxics_msi_counts_triggers_r17),
 	KUNIT_CASE(vxics_lsi_level_r18),
 	KUNIT_CASE(vxics_undefined_source_refused_r19),
 	KUNIT_CASE(vxics_masked_pending_r20),

@@ -76,6 +76,7 @@ struct qemu {
 	double last_clock;	/* ... by the clock */
 	int n_stalls;		/* gaps over STALL */
 	double worst;		/* the longest gap */
+	const char *hit;	/* the line guest_checks() stopped at */
 };
 
 /* A run that went wrong: show how its console ended. */
@@ -351,6 +352,19 @@ static const char *guest_line(struct qemu *q, const char *tag, double deadline)
 }
 
 /*
+ * The guest's timebase minus ours, as the guest's first line found it:
+ * zero unless QEMU gave the VM a timebase offset, which KVM-HV then
+ * applies with TBU40 writes at every guest entry and exit.
+ */
+static void guest_tb_offset(const char *tag, const char *guest_tb)
+{
+	double off = strtoull(guest_tb, NULL, 10) / 512e6 - now();
+
+	vxt_diag("%s: guest timebase %s ours by %.1f s", tag,
+		 off < 0 ? "behind" : "ahead of", off < 0 ? -off : off);
+}
+
+/*
  * Turn the guest's check lines into TAP until "[guest] @until" (or its
  * "done").  Returns whether @until was seen; counts the checks.
  */
@@ -370,8 +384,11 @@ static bool guest_checks(struct qemu *q, const char *tag, const char *until,
 				vxt_ok(!strncmp(l, "ok ", 3), "%s: guest: %s", tag,
 				       what);
 		} else if (!strncmp(l, until, strlen(until))) {
+			q->hit = l + strlen(until);
 			return true;
-		} else if (strncmp(l, "start", 5)) {
+		} else if (!strncmp(l, "start tb ", 9)) {
+			guest_tb_offset(tag, l + 9);
+		} else {
 			vxt_diag("%s: %s", tag, l);
 		}
 	}
@@ -551,6 +568,157 @@ static void scenario_migrate(const char *irqchip, bool ours)
 	unlink(MIG_FILE);
 }
 
+#define MAX_VEC		8
+#define VEC_SLACK	3	/* interrupts that may come between the reads */
+
+/* How often the host took vector i of @bdf (vfio-msix[i]); how many. */
+static int host_vectors(const char *bdf, unsigned long long count[MAX_VEC])
+{
+	char line[512], name[64];
+	int n = 0, i;
+	FILE *f = fopen("/proc/interrupts", "r");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		char *p = strchr(line, ':');
+		unsigned long long c, sum = 0;
+		int used;
+
+		if (!p || !strstr(line, bdf))
+			continue;
+		for (i = 0; i < MAX_VEC; i++) {
+			snprintf(name, sizeof(name), "vfio-msix[%d](%s)", i, bdf);
+			if (strstr(line, name))
+				break;
+		}
+		if (i == MAX_VEC)
+			continue;
+		for (p++; sscanf(p, " %llu%n", &c, &used) == 1; p += used)
+			sum += c;
+		count[i] = sum;
+		n = i + 1 > n ? i + 1 : n;
+	}
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* Our XICS's triggers and coalesced of source @irq in VM of QEMU @pid. */
+static bool xics_counts(pid_t pid, unsigned int irq, unsigned long long *trig,
+			unsigned long long *coal)
+{
+	char path[320], line[256], pre[32];
+	struct dirent *d;
+	bool found = false;
+	unsigned int i;
+	FILE *f = NULL;
+	DIR *dp;
+
+	snprintf(pre, sizeof(pre), "%d-", pid);
+	dp = opendir("/sys/kernel/debug/kvm");
+	while (dp && !f && (d = readdir(dp)))
+		if (!strncmp(d->d_name, pre, strlen(pre))) {
+			snprintf(path, sizeof(path), "/sys/kernel/debug/kvm/%s/vxics",
+				 d->d_name);
+			f = fopen(path, "r");
+		}
+	if (dp)
+		closedir(dp);
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		char *t = strstr(line, " triggers ");
+
+		found = t && sscanf(line, " irq %x", &i) == 1 && i == irq &&
+			sscanf(t, " triggers %llu coalesced %llu", trig, coal) == 2;
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* One look at a NIC's vectors: the guest's line and what the host saw. */
+struct vec_snap {
+	int n, nh;
+	unsigned int irq[MAX_VEC];
+	unsigned long long guest[MAX_VEC], host[MAX_VEC];
+	unsigned long long trig[MAX_VEC], coal[MAX_VEC];
+	bool in_xics;
+};
+
+/*
+ * Take a snapshot after the guest's "vectors X:C ..." line (@line: its
+ * vectors in MSI-X order, each as the XICS numbers it and how often the
+ * guest took it): the host's vfio-msix counts of @bdf and, on our XICS,
+ * each source's triggers and coalesced.
+ */
+static void vec_snap(struct vec_snap *v, struct qemu *q, const char *line,
+		     const char *bdf, bool ours)
+{
+	int used, i;
+
+	memset(v, 0, sizeof(*v));
+	while (v->n < MAX_VEC &&
+	       sscanf(line, " %x:%llu%n", &v->irq[v->n], &v->guest[v->n],
+		      &used) == 2) {
+		line += used;
+		v->n++;
+	}
+	v->nh = host_vectors(bdf, v->host);
+	v->in_xics = true;
+	for (i = 0; ours && i < v->n; i++)
+		v->in_xics = v->in_xics &&
+			     xics_counts(q->pid, v->irq[i], &v->trig[i], &v->coal[i]);
+}
+
+static bool near(unsigned long long a, unsigned long long b)
+{
+	return a <= b + VEC_SLACK && b <= a + VEC_SLACK;
+}
+
+/*
+ * Between two snapshots around some ARP traffic, for each NIC vector:
+ * the host took as many interrupts (vfio-msix) as our XICS was triggered
+ * (irqfd may inject once for signals that come while an injection is
+ * pending), and the guest took as many as our XICS presented: triggers
+ * less those coalesced (an MSI that comes while one is pending and one
+ * queued).  Within VEC_SLACK: guest and host look at slightly different
+ * moments.  Differences, not totals: a vector's host and guest counts
+ * restart whenever MSI-X is set up again, our XICS's do not.  On QEMU's
+ * XICS only: the guest took no more than the host.
+ */
+static void vector_counts(const char *tag, struct vec_snap *a,
+			  struct vec_snap *b, bool ours)
+{
+	unsigned long long dg, dh, dp, sum = 0;
+	char msg[512] = "";
+	int i, len = 0;
+	bool good;
+
+	good = a->n > 0 && a->n == b->n && a->n <= a->nh && b->n <= b->nh &&
+	       (!ours || (a->in_xics && b->in_xics));
+	for (i = 0; good && i < a->n; i++) {
+		dg = b->guest[i] - a->guest[i];
+		dh = b->host[i] - a->host[i];
+		dp = (b->trig[i] - b->coal[i]) - (a->trig[i] - a->coal[i]);
+		sum += dg;
+		if (ours)
+			good = a->irq[i] == b->irq[i] && near(dg, dp) &&
+			       near(b->trig[i] - a->trig[i], dh);
+		else
+			good = a->irq[i] == b->irq[i] && dg <= dh + VEC_SLACK;
+		if (ours)
+			len += snprintf(msg + len, sizeof(msg) - len,
+					" %#x: guest +%llu, xics +%llu-%llu, host +%llu;",
+					a->irq[i], dg, b->trig[i] - a->trig[i],
+					b->coal[i] - a->coal[i], dh);
+		else
+			len += snprintf(msg + len, sizeof(msg) - len,
+					" %#x: guest +%llu, host +%llu;", a->irq[i],
+					dg, dh);
+	}
+	vxt_ok(good && sum > 0,
+	       "%s: NIC vectors' new interrupts alike in guest, %shost (%d of %d):%s",
+	       tag, ours ? "our XICS, " : "", a->n, a->nh, msg);
+}
+
 /*
  * pci: the e1000e and the NVMe of the emulated host, bound to vfio-pci
  * here, passed through to the guest (-device vfio-pci): the guest's NIC
@@ -560,15 +728,21 @@ static void scenario_pci(const char *irqchip, char bdf[2][VXV_BDF_LEN])
 {
 	char dev0[64], dev1[64], tag[64];
 	const char *const extra[] = { "-device", dev0, "-device", dev1, NULL };
+	bool ours = !strcmp(irqchip, "on"), done;
+	struct vec_snap va = { 0 }, vb = { 0 };
 	double start = now();
 	int checks = 0, status;
 	struct qemu q;
-	bool done;
 
 	snprintf(tag, sizeof(tag), "pci, kernel-irqchip=%s", irqchip);
 	snprintf(dev0, sizeof(dev0), "vfio-pci,host=%s", bdf[0]);
 	snprintf(dev1, sizeof(dev1), "vfio-pci,host=%s", bdf[1]);
 	start_qemu(&q, irqchip, "console=hvc0 panic=-1 quiet vxt.pci", extra);
+	if (guest_checks(&q, tag, "vectors", start + BOOT_TIMEOUT, &checks, NULL))
+		vec_snap(&va, &q, q.hit, bdf[0], ours);
+	if (guest_checks(&q, tag, "vectors", start + BOOT_TIMEOUT, &checks, NULL))
+		vec_snap(&vb, &q, q.hit, bdf[0], ours);
+	vector_counts(tag, &va, &vb, ours);
 	done = guest_checks(&q, tag, "done", start + BOOT_TIMEOUT, &checks, NULL);
 	status = finish(&q, !done);
 	missing_checks(tag, checks, GUEST_CHECKS + PCI_CHECKS);
@@ -703,7 +877,7 @@ int main(void)
 		return run_soak(host_param("vxics.soak=", 0), pci);
 	vxt_plan(2 * (GUEST_CHECKS + 2) +
 		 (migration ? 2 * (GUEST_CHECKS + MIGRATE_CHECKS + 3) : 0) +
-		 (pci ? 1 + 2 * (GUEST_CHECKS + PCI_CHECKS + 1) : 0));
+		 (pci ? 1 + 2 * (GUEST_CHECKS + PCI_CHECKS + 2) : 0));
 	scenario_boot("on", true);
 	scenario_boot("off", false);
 	if (migration) {
