@@ -7,7 +7,9 @@
 # selftests in the emulated POWER8 host, once without PCI and once with the
 # PHBs and devices for the vfio_* tests), the same two boots on the debug
 # host kernel (lockdep, PROVE_RCU, SLUB poisoning, kmemleak, ...; any
-# splat fails), the rig's own failure checks, and
+# splat fails), Debian's unmodified ppc64el QEMU running a pseries guest
+# on our XICS (boot, then a NIC and an NVMe passed through), the rig's own
+# failure checks, and
 # a short run of the path-length meter (bench/pathlen) so it cannot rot.
 # Every stage runs even if an earlier one failed; the closing line adds
 # them up.
@@ -47,6 +49,7 @@ stage vmtest make vmtest
 stage vmtest-pci make vmtest-pci
 stage vmtest-debug make vmtest-debug-plain
 stage vmtest-pci-debug make vmtest-debug-pci
+stage vmtest-qemu make vmtest-qemu
 stage rig scripts/rig-selftest.sh
 stage pathlen python3 bench/pathlen/run.py --check
 echo "$passed passed, $failed failed, $skipped skipped"

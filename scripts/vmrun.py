@@ -111,7 +111,7 @@ def main():
     done = False
     tail = []
     t0 = time.monotonic()
-    with open(a.log, 'w') as log:
+    with open(a.log, 'w', buffering=1) as log:  # line-buffered: tail -f works
         for line in boot(a, log):
             if line is None:
                 problems.append('timeout after %.0fs' % a.timeout)

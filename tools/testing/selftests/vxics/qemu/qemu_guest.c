@@ -10,12 +10,13 @@
  * kvm-xics fd, how QEMU ended).  A guest that hangs is killed at its
  * deadline and fails.
  *
- * Scenarios, each with both irqchips (migration only on request, see
- * QEMU_XICS_STALL):
+ * Scenarios, each on ours and then on QEMU's (REF_TODO), migration only on
+ * request:
  *   boot       the guest's own checks (XICS, 2 CPUs, IPIs on both)
  *   pci        (a boot with "vxics.pci") an e1000e and an NVMe of the host
- *              passed through with vfio-pci: link, ARP answered, O_DIRECT
- *              data read back, their interrupts counted in the guest
+ *              passed through with vfio-pci: link, ARP answered, each NIC
+ *              vector counted alike by guest, our XICS and host, vectors
+ *              moved between CPUs, NIC down/up, O_DIRECT data read back
  *   migration  the running guest is saved by one QEMU (migrate to a file,
  *              through QMP) and restored by a second (-incoming): our XICS
  *              state crosses over, IPIs and timers keep working there
@@ -26,6 +27,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,19 +47,21 @@
 	"x-vof=on,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off"
 #define MIG_FILE	"/tmp/vxt-migration"
 /*
- * Migration is not in make check: restored on QEMU's own XICS, the guest
- * stalls for minutes before it goes on (80 s, 189 s, over 340 s: 3 of 3
- * runs) and once on ours too (1 of 4: no guest output for 240 s on QEMU
- * B).  Both irqchips, so the emulated timebase across the restore is the
- * first suspect; until it is understood the scenario runs with
- * "vxics.qemu-migration" on the host's command line, QEMU's row as TODO.
+ * Migration runs with "vxics.qemu-migration" on the host's command line
+ * (make vmtest-qemu-migration); see testing.rst for where it stands.
  */
-#define QEMU_XICS_STALL	"QEMU's XICS: the restored guest stalls here for minutes"
 #define QMP_PIPE	"/tmp/vxt-qmp"
 #define QMP_MIGRATE	\
 	"{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"exec:cat > " MIG_FILE "\"}}\n"
 
 #define TAIL	24		/* console lines kept for a failure report */
+/*
+ * QEMU's own XICS is the reference, not the product: its rows are TAP
+ * TODO lines, shown and counted but not failing the run (under TCG it
+ * has hung and lost NIC resets where ours did not, see testing.rst).  A
+ * scenario that passes there and fails on ours still fails, on ours.
+ */
+#define REF_TODO	"reference row: QEMU's own XICS"
 #define STALL	1.0		/* s without a guest heartbeat: a stall */
 #define HANG	60.0		/* s without one: a hang, the run is killed */
 
@@ -94,6 +98,19 @@ static void show_tail(struct qemu *q, const char *tag)
  * gap here is measured with it, not with the clock, which can leap (see
  * host_clock_leapt()).  The CPUs' timebases agree within milliseconds.
  */
+/* A check of our row (@ours) or of the reference row (TODO). */
+static bool __attribute__((format(printf, 3, 4)))
+row_ok(bool ours, bool cond, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return ours ? vxt_ok(cond, "%s", msg) : vxt_todo(cond, REF_TODO, "%s", msg);
+}
+
 static double now(void)
 {
 	return __builtin_ppc_get_timebase() / 512e6;
@@ -420,10 +437,10 @@ static int finish(struct qemu *q, bool kill_it)
 	return status;
 }
 
-static void missing_checks(const char *tag, int got, int want)
+static void missing_checks(bool ours, const char *tag, int got, int want)
 {
 	while (got++ < want)
-		vxt_ok(false, "%s: guest check missing", tag);
+		row_ok(ours, false, "%s: guest check missing", tag);
 }
 
 /* boot: the guest's checks, the kvm-xics fd, a clean poweroff */
@@ -437,13 +454,14 @@ static void scenario_boot(const char *irqchip, bool ours)
 
 	snprintf(tag, sizeof(tag), "boot, kernel-irqchip=%s", irqchip);
 	start_qemu(&q, irqchip, "console=hvc0 panic=-1 quiet", NULL);
-	done = guest_checks(&q, tag, "done", start + BOOT_TIMEOUT, &checks, NULL);
-	vxt_ok(holds_xics_fd(q.pid) == ours || !done,
+	done = guest_checks(&q, tag, "done", start + BOOT_TIMEOUT, &checks,
+			    ours ? NULL : REF_TODO);
+	row_ok(ours, holds_xics_fd(q.pid) == ours || !done,
 	       "%s: QEMU %s the kvm-xics device fd", tag,
 	       ours ? "holds" : "does not hold");
 	status = finish(&q, !done);
-	missing_checks(tag, checks, GUEST_CHECKS);
-	vxt_ok(done && WIFEXITED(status) && !WEXITSTATUS(status),
+	missing_checks(ours, tag, checks, GUEST_CHECKS);
+	row_ok(ours, done && WIFEXITED(status) && !WEXITSTATUS(status),
 	       "%s: the guest powered off, QEMU exited 0 (%.1f s)", tag,
 	       now() - start);
 }
@@ -524,7 +542,8 @@ static void scenario_migrate(const char *irqchip, bool ours)
 	VXT_REQUIRE(!mkfifo(QMP_PIPE ".in", 0600) && !mkfifo(QMP_PIPE ".out", 0600),
 		    "QMP fifos");
 	start_qemu(&a, irqchip, append, src_extra);
-	ready = guest_checks(&a, tag, "ready", start + BOOT_TIMEOUT, &checks, NULL);
+	ready = guest_checks(&a, tag, "ready", start + BOOT_TIMEOUT, &checks,
+			     ours ? NULL : REF_TODO);
 	if (ready)
 		wfd = qmp_connect(QMP_PIPE, &rfd);
 	if (wfd >= 0 &&
@@ -543,7 +562,7 @@ static void scenario_migrate(const char *irqchip, bool ours)
 		vxt_diag("%s: QMP said: %.300s", tag, ans);
 	if (wfd >= 0)
 		qmp(wfd, rfd, "{\"execute\":\"quit\"}\n", ans, sizeof(ans));
-	vxt_ok(saved, "%s: QEMU A saved the running guest (%.1f s in)", tag,
+	row_ok(ours, saved, "%s: QEMU A saved the running guest (%.1f s in)", tag,
 	       now() - start);
 	st_a = finish(&a, !saved);
 	if (wfd >= 0)
@@ -553,16 +572,16 @@ static void scenario_migrate(const char *irqchip, bool ours)
 	if (saved) {
 		start_qemu(&b, irqchip, append, dst_extra);
 		done = guest_checks(&b, tag, "done", deadline, &checks,
-				    ours ? NULL : QEMU_XICS_STALL);
-		vxt_ok(holds_xics_fd(b.pid) == ours || !done,
+				    ours ? NULL : REF_TODO);
+		row_ok(ours, holds_xics_fd(b.pid) == ours || !done,
 		       "%s: QEMU B %s the kvm-xics device fd", tag,
 		       ours ? "holds" : "does not hold");
 		st_b = finish(&b, !done);
 	} else {
-		vxt_ok(false, "%s: no QEMU B to look at", tag);
+		row_ok(ours, false, "%s: no QEMU B to look at", tag);
 	}
-	missing_checks(tag, checks, GUEST_CHECKS + MIGRATE_CHECKS);
-	vxt_ok(done && WIFEXITED(st_b) && !WEXITSTATUS(st_b) && WIFEXITED(st_a),
+	missing_checks(ours, tag, checks, GUEST_CHECKS + MIGRATE_CHECKS);
+	row_ok(ours, done && WIFEXITED(st_b) && !WEXITSTATUS(st_b) && WIFEXITED(st_a),
 	       "%s: the guest powered off on QEMU B, both QEMUs exited (%.1f s)",
 	       tag, now() - start);
 	unlink(MIG_FILE);
@@ -714,7 +733,7 @@ static void vector_counts(const char *tag, struct vec_snap *a,
 					" %#x: guest +%llu, host +%llu;", a->irq[i],
 					dg, dh);
 	}
-	vxt_ok(good && sum > 0,
+	row_ok(ours, good && sum > 0,
 	       "%s: NIC vectors' new interrupts alike in guest, %shost (%d of %d):%s",
 	       tag, ours ? "our XICS, " : "", a->n, a->nh, msg);
 }
@@ -729,6 +748,7 @@ static void scenario_pci(const char *irqchip, char bdf[2][VXV_BDF_LEN])
 	char dev0[64], dev1[64], tag[64];
 	const char *const extra[] = { "-device", dev0, "-device", dev1, NULL };
 	bool ours = !strcmp(irqchip, "on"), done;
+	const char *todo = ours ? NULL : REF_TODO;
 	struct vec_snap va = { 0 }, vb = { 0 };
 	double start = now();
 	int checks = 0, status;
@@ -738,15 +758,15 @@ static void scenario_pci(const char *irqchip, char bdf[2][VXV_BDF_LEN])
 	snprintf(dev0, sizeof(dev0), "vfio-pci,host=%s", bdf[0]);
 	snprintf(dev1, sizeof(dev1), "vfio-pci,host=%s", bdf[1]);
 	start_qemu(&q, irqchip, "console=hvc0 panic=-1 quiet vxt.pci", extra);
-	if (guest_checks(&q, tag, "vectors", start + BOOT_TIMEOUT, &checks, NULL))
+	if (guest_checks(&q, tag, "vectors", start + BOOT_TIMEOUT, &checks, todo))
 		vec_snap(&va, &q, q.hit, bdf[0], ours);
-	if (guest_checks(&q, tag, "vectors", start + BOOT_TIMEOUT, &checks, NULL))
+	if (guest_checks(&q, tag, "vectors", start + BOOT_TIMEOUT, &checks, todo))
 		vec_snap(&vb, &q, q.hit, bdf[0], ours);
 	vector_counts(tag, &va, &vb, ours);
-	done = guest_checks(&q, tag, "done", start + BOOT_TIMEOUT, &checks, NULL);
+	done = guest_checks(&q, tag, "done", start + BOOT_TIMEOUT, &checks, todo);
 	status = finish(&q, !done);
-	missing_checks(tag, checks, GUEST_CHECKS + PCI_CHECKS);
-	vxt_ok(done && WIFEXITED(status) && !WEXITSTATUS(status),
+	missing_checks(ours, tag, checks, GUEST_CHECKS + PCI_CHECKS);
+	row_ok(ours, done && WIFEXITED(status) && !WEXITSTATUS(status),
 	       "%s: the guest powered off, QEMU exited 0 (%.1f s)", tag,
 	       now() - start);
 }
@@ -878,18 +898,20 @@ int main(void)
 	vxt_plan(2 * (GUEST_CHECKS + 2) +
 		 (migration ? 2 * (GUEST_CHECKS + MIGRATE_CHECKS + 3) : 0) +
 		 (pci ? 1 + 2 * (GUEST_CHECKS + PCI_CHECKS + 2) : 0));
-	scenario_boot("on", true);
-	scenario_boot("off", false);
-	if (migration) {
-		scenario_migrate("on", true);
-		scenario_migrate("off", false);
-	}
-	if (pci) {
+	if (pci)
 		VXT_REQUIRE(vxt_ok(pci_devices(bdf),
 				   "the e1000e and the NVMe bound to vfio-pci"),
 			    "devices to pass through");
+	/* ours first: a reference QEMU stuck in the kernel cannot spoil them */
+	scenario_boot("on", true);
+	if (pci)
 		scenario_pci("on", bdf);
+	if (migration)
+		scenario_migrate("on", true);
+	scenario_boot("off", false);
+	if (pci)
 		scenario_pci("off", bdf);
-	}
+	if (migration)
+		scenario_migrate("off", false);
 	return vxt_exit();
 }
