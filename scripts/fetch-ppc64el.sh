@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Fetch Debian 12's own ppc64el binaries for the emulated POWER8 host:
-# QEMU (qemu-system-ppc, unmodified) and busybox-static, with apt in a
+# QEMU (qemu-system-ppc, unmodified), busybox-static and fio (for the
+# guest's NVMe), with apt in a
 # private state directory (out/ppc64el/apt) so the system's apt
 # configuration, lists and dpkg status are never touched.  The packages
 # and their dependency closure are unpacked into out/ppc64el/root.
-# Cached: nothing is fetched again once out/ppc64el/root/.done exists.
+# Cached: nothing is fetched again while out/ppc64el/root/.done names the
+# same packages.
 #
 #   scripts/fetch-ppc64el.sh        prints the root directory
 set -euo pipefail
@@ -14,8 +16,8 @@ set -euo pipefail
 
 D=$OUT/ppc64el
 ROOT=$D/root
-PKGS_WANTED="qemu-system-ppc busybox-static"
-if [ -f "$ROOT/.done" ]; then
+PKGS_WANTED="qemu-system-ppc busybox-static fio"
+if [ -f "$ROOT/.done" ] && [ "$(head -n1 "$ROOT/.done")" = "$PKGS_WANTED" ]; then
 	echo "$ROOT"
 	exit 0
 fi
@@ -43,5 +45,5 @@ pkgs=$("${APT[@]}" -s install --no-install-recommends $PKGS_WANTED 2>>"$D/apt.lo
 for deb in "$D"/debs/*.deb; do
 	dpkg-deb -x "$deb" "$ROOT"
 done
-echo "$(echo "$pkgs" | wc -w) packages" > "$ROOT/.done"
+printf '%s\n%s packages\n' "$PKGS_WANTED" "$(echo "$pkgs" | wc -w)" > "$ROOT/.done"
 echo "$ROOT"

@@ -6,8 +6,9 @@
 # ppc64el qemu-system-ppc64 with the shared objects it needs and its VOF
 # firmware (scripts/fetch-ppc64el.sh), busybox as /bin/sh and /bin/cat
 # for QEMU's exec: migration, and under /guest the pseries guest:
-# its kernel (out/build-linux.guest/vmlinux) and its own initramfs, whose
-# /init is guest_init.c.  Uncompressed: it unpacks faster under TCG.
+# its kernel (out/build-linux.guest/vmlinux), its own initramfs, whose
+# /init is guest_init.c, and tools.img, a disk with Debian's fio.
+# Uncompressed: it unpacks faster under TCG.
 # Prints the archive's path.
 set -euo pipefail
 . "$(dirname "$0")/kernel-env.sh"
@@ -26,6 +27,38 @@ make -s -C "$TOP/tools/testing/selftests/vxics" O="$ST" >&2
 	"$TOP/tools/testing/selftests/vxics/lib/vxt.c" \
 	"$TOP/tools/testing/selftests/vxics/lib/vfio.c"
 
+# Copy the shared objects ELF file @1 needs (following DT_NEEDED through
+# the fetched packages) and the dynamic loader under root @2.
+with_libs() {
+	# ceph's libraries are found through their RUNPATH, in a directory
+	# of their own
+	local libdirs=(lib/powerpc64le-linux-gnu usr/lib/powerpc64le-linux-gnu
+		       usr/lib/powerpc64le-linux-gnu/ceph)
+	local todo=("$1") f lib d found
+	declare -A seen
+	while [ ${#todo[@]} -gt 0 ]; do
+		f=${todo[0]}
+		todo=("${todo[@]:1}")
+		for lib in $("${CROSS}readelf" -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+			[ -n "${seen[$lib]:-}" ] && continue
+			seen[$lib]=1
+			found=
+			for d in "${libdirs[@]}"; do
+				if [ -e "$PPC/$d/$lib" ]; then
+					mkdir -p "$2/$d"
+					cp -L "$PPC/$d/$lib" "$2/$d/$lib"
+					todo+=("$2/$d/$lib")
+					found=1
+					break
+				fi
+			done
+			[ -n "$found" ] || die "$1 needs $lib, not in the fetched packages"
+		done
+	done
+	mkdir -p "$2/lib64"
+	cp -L "$PPC/lib/powerpc64le-linux-gnu/ld64.so.2" "$2/lib64/ld64.so.2"
+}
+
 # the guest's initramfs
 g=$OUT/guest-initramfs.root
 rm -rf "$g"
@@ -41,6 +74,18 @@ mkdir -p "$root"/{proc,sys,dev,vxt,guest,tmp,usr/bin,usr/share/qemu}
 cp "$GUEST_VMLINUX" "$root/guest/vmlinux"
 (cd "$g" && find . | LC_ALL=C sort | cpio -o -H newc --reproducible --quiet) |
 	gzip -n -1 > "$root/guest/initramfs.cpio.gz"
+# The guest's tools disk (squashfs on virtio-blk): Debian's fio with its
+# libraries, too big for the guest's initramfs (95 MB, libicudata alone
+# 31) and, uncompressed, for the host's (QEMU's powernv loads at most
+# 128 MiB of initrd): about 32 MB with zstd.  The guest runs fio through
+# the loader on that disk.
+t=$OUT/guest-tools.root
+rm -rf "$t"
+mkdir -p "$t/usr/bin"
+cp "$PPC/usr/bin/fio" "$t/usr/bin/fio"
+with_libs "$PPC/usr/bin/fio" "$t"
+mksquashfs "$t" "$root/guest/tools.img" -comp zstd -Xcompression-level 19 \
+	-all-root -noappend -quiet -no-progress >/dev/null
 cp "$PPC/usr/bin/qemu-system-ppc64" "$root/usr/bin/"
 # QEMU's exec: migration runs /bin/sh -c "cat ..."; busybox-static is both
 mkdir -p "$root/bin"
@@ -49,31 +94,7 @@ ln -s busybox "$root/bin/sh"
 ln -s busybox "$root/bin/cat"
 cp "$PPC"/usr/share/qemu/{vof.bin,slof.bin} "$root/usr/share/qemu/"
 
-# The shared objects qemu-system-ppc64 needs, following DT_NEEDED.
-libdirs=(lib/powerpc64le-linux-gnu usr/lib/powerpc64le-linux-gnu)
-todo=("$PPC/usr/bin/qemu-system-ppc64")
-declare -A seen
-while [ ${#todo[@]} -gt 0 ]; do
-	f=${todo[0]}
-	todo=("${todo[@]:1}")
-	for lib in $("${CROSS}readelf" -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
-		[ -n "${seen[$lib]:-}" ] && continue
-		seen[$lib]=1
-		found=
-		for d in "${libdirs[@]}"; do
-			if [ -e "$PPC/$d/$lib" ]; then
-				mkdir -p "$root/$d"
-				cp -L "$PPC/$d/$lib" "$root/$d/$lib"
-				todo+=("$root/$d/$lib")
-				found=1
-				break
-			fi
-		done
-		[ -n "$found" ] || die "qemu needs $lib, not in the fetched packages"
-	done
-done
-mkdir -p "$root/lib64"
-cp -L "$PPC/lib/powerpc64le-linux-gnu/ld64.so.2" "$root/lib64/ld64.so.2"
+with_libs "$PPC/usr/bin/qemu-system-ppc64" "$root"
 
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --reproducible --quiet) \
 	> "$OUT/initramfs-qemu.cpio.tmp"

@@ -63,18 +63,32 @@ void vxt_skip(const char *fmt, ...)
 }
 
 /* Is @word on the kernel command line? */
-bool vxt_cmdline_has(const char *word)
+/* The host kernel's command line ("" if unreadable). */
+static const char *kernel_cmdline(void)
 {
-	char buf[4096] = "";
+	static char buf[4096];
 	int fd = open("/proc/cmdline", O_RDONLY);
 	ssize_t n;
 
+	buf[0] = 0;
 	if (fd < 0)
-		return false;
+		return buf;
 	n = read(fd, buf, sizeof(buf) - 1);
 	buf[n > 0 ? n : 0] = 0;
 	close(fd);
-	return strstr(buf, word);
+	return buf;
+}
+
+bool vxt_cmdline_has(const char *word)
+{
+	return strstr(kernel_cmdline(), word);
+}
+
+int vxt_cmdline_int(const char *key, int def)
+{
+	const char *p = strstr(kernel_cmdline(), key);
+
+	return p ? atoi(p + strlen(key)) : def;
 }
 
 void vxt_diag(const char *fmt, ...)

@@ -51,6 +51,8 @@ uint64_t vxt_get_one_reg(struct vxt_vcpu *vcpu, uint64_t id);
 int vxt_set_one_reg(struct vxt_vcpu *vcpu, uint64_t id, uint64_t val);
 int vxt_check_cap(struct vxt_vm *vm, long cap);
 bool vxt_cmdline_has(const char *word);
+/* The number after @key (e.g. "vxics.soak=") on the command line, or @def */
+int vxt_cmdline_int(const char *key, int def);
 bool vxt_vm_debugfs(struct vxt_vm *vm, const char *name, char *buf,
 		    size_t len);
 

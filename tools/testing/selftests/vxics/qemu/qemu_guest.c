@@ -42,7 +42,7 @@
 #define BOOT_TIMEOUT	150	/* s: boot to poweroff is ~4-9 s under TCG */
 #define GUEST_CHECKS	5	/* the ok lines guest_init.c always prints */
 #define MIGRATE_CHECKS	3	/* ... and after "ready" with vxt.migrate */
-#define PCI_CHECKS	9	/* ... and with vxt.pci */
+#define PCI_CHECKS	11	/* ... and with vxt.pci */
 #define MACHINE_OPTS	\
 	"x-vof=on,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off"
 #define MIG_FILE	"/tmp/vxt-migration"
@@ -55,6 +55,10 @@
 	"{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"exec:cat > " MIG_FILE "\"}}\n"
 
 #define TAIL	24		/* console lines kept for a failure report */
+/* the guest's tools disk (fio), read-only on virtio-blk */
+#define TOOLS_DISK	"-drive", \
+	"file=/guest/tools.img,if=none,id=tools,format=raw,readonly=on", \
+	"-device", "virtio-blk-pci,drive=tools"
 /*
  * QEMU's own XICS is the reference, not the product: its rows are TAP
  * TODO lines, shown and counted but not failing the run (under TCG it
@@ -275,17 +279,18 @@ static void capture(struct qemu *q, const char *tag, double gap)
 		closedir(dp);
 }
 
-static int n_clock_leaps;
+static int n_clock_leaps, n_clock_blips;
 
 /*
- * The emulated host's CLOCK_MONOTONIC sometimes leaps forward by 2^40 ns
+ * The emulated host's CLOCK_MONOTONIC can leap forward by 2^40 ns
  * (1099.5 s) at once: seen as the clock running that far ahead of the
- * timebase since the last guest line.  2^40 ns is what the timekeeping
- * core makes of a small negative timebase delta (2^64 * mult >> shift):
- * one emulated CPU's timebase fell behind another's.  The likely cause is
- * KVM-HV's TBU40 writes at guest entry and exit, which under TCG are off
- * by 2^24 ticks when the emulating thread is descheduled between the
- * mftb and the mtspr.  Not our code; reported so a failure can be told
+ * timebase since the last guest line.  2^40 ns is what a small negative
+ * timebase delta becomes (2^64 * mult >> shift): one emulated CPU's
+ * timebase fell behind another's, by KVM-HV's TBU40 writes under TCG (see
+ * testing.rst).  The test kernels keep the kernel's clock from leaping
+ * (CONFIG_VXICS_TEST_EMULATED_TIMEBASE); the vDSO computes its own delta,
+ * so a single read in userspace can still be that far ahead (a blip: the
+ * next read is back).  Not our code; reported so a failure can be told
  * apart from it.
  */
 static void host_clock_leapt(struct qemu *q)
@@ -294,6 +299,11 @@ static void host_clock_leapt(struct qemu *q)
 
 	if (by < 100)
 		return;
+	if ((clock_now() - q->last_clock) - (now() - q->last) < 100) {
+		n_clock_blips++;
+		vxt_diag("one read of the emulated host's clock was %.1f s ahead", by);
+		return;
+	}
 	n_clock_leaps++;
 	vxt_diag("the emulated host's clock leapt %.1f s ahead of its timebase", by);
 	q->last_clock += by;
@@ -746,7 +756,8 @@ static void vector_counts(const char *tag, struct vec_snap *a,
 static void scenario_pci(const char *irqchip, char bdf[2][VXV_BDF_LEN])
 {
 	char dev0[64], dev1[64], tag[64];
-	const char *const extra[] = { "-device", dev0, "-device", dev1, NULL };
+	const char *const extra[] = { "-device", dev0, "-device", dev1, TOOLS_DISK,
+				      NULL };
 	bool ours = !strcmp(irqchip, "on"), done;
 	const char *todo = ours ? NULL : REF_TODO;
 	struct vec_snap va = { 0 }, vb = { 0 };
@@ -779,22 +790,6 @@ static bool pci_devices(char bdf[2][VXV_BDF_LEN])
 	       !vxv_bind(bdf[0], "vfio-pci") && !vxv_bind(bdf[1], "vfio-pci");
 }
 
-/* The integer after @key= on the host's command line, or @def. */
-static int host_param(const char *key, int def)
-{
-	char buf[4096] = "", *p;
-	int fd = open("/proc/cmdline", O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return def;
-	n = read(fd, buf, sizeof(buf) - 1);
-	buf[n > 0 ? n : 0] = 0;
-	close(fd);
-	p = strstr(buf, key);
-	return p ? atoi(p + strlen(key)) : def;
-}
-
 struct soak_row {
 	const char *irqchip;
 	int boots, passed, hangs, stalls, stalled_boots;
@@ -810,7 +805,8 @@ static void soak_boot(struct soak_row *row, int round, int secs, bool pci,
 		      char bdf[2][VXV_BDF_LEN])
 {
 	char append[160], dev0[64], dev1[64], tag[64];
-	const char *const extra[] = { "-device", dev0, "-device", dev1, NULL };
+	const char *const extra[] = { "-device", dev0, "-device", dev1, TOOLS_DISK,
+				      NULL };
 	double start = now();
 	int checks = 0, status, failed = 0;
 	const char *l;
@@ -858,7 +854,7 @@ static void soak_boot(struct soak_row *row, int round, int secs, bool pci,
 static int run_soak(int rounds, bool pci)
 {
 	struct soak_row rows[2] = { { .irqchip = "on" }, { .irqchip = "off" } };
-	int secs = host_param("vxics.soak-stress=", 10);
+	int secs = vxt_cmdline_int("vxics.soak-stress=", 10);
 	bool ref = vxt_cmdline_has("vxics.soak-ref");
 	char bdf[2][VXV_BDF_LEN];
 	int r, i;
@@ -871,7 +867,8 @@ static int run_soak(int rounds, bool pci)
 	for (r = 1; r <= rounds; r++)
 		for (i = 0; i < (ref ? 2 : 1); i++)
 			soak_boot(&rows[i], r, secs, pci, bdf);
-	vxt_diag("the emulated host's clock leapt %d times", n_clock_leaps);
+	vxt_diag("the emulated host's clock leapt %d times; %d single reads ahead",
+		 n_clock_leaps, n_clock_blips);
 	for (i = 0; i < (ref ? 2 : 1); i++)
 		vxt_diag("irqchip=%s: %d boots, %d ok, %d hung, %d stalls (%d boots), max %.1f s",
 			 rows[i].irqchip, rows[i].boots, rows[i].passed,
@@ -893,8 +890,8 @@ int main(void)
 	}
 	migration = vxt_cmdline_has("vxics.qemu-migration");
 	pci = vxt_cmdline_has("vxics.pci");
-	if (host_param("vxics.soak=", 0) > 0)
-		return run_soak(host_param("vxics.soak=", 0), pci);
+	if (vxt_cmdline_int("vxics.soak=", 0) > 0)
+		return run_soak(vxt_cmdline_int("vxics.soak=", 0), pci);
 	vxt_plan(2 * (GUEST_CHECKS + 2) +
 		 (migration ? 2 * (GUEST_CHECKS + MIGRATE_CHECKS + 3) : 0) +
 		 (pci ? 1 + 2 * (GUEST_CHECKS + PCI_CHECKS + 2) : 0));
