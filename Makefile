@@ -31,7 +31,7 @@ PCI_APPEND := vxics.tests=vfio_* vxics.pci kunit.enable=0 loglevel=5
 .PHONY: all demo check lint deps kernel initramfs vmtest vmtest-pci utest \
 	pathlen clean distclean kernel-debug vmtest-debug \
 	vmtest-debug-plain vmtest-debug-pci kernel-guest initramfs-qemu vmtest-qemu \
-	vmtest-qemu-debug vmtest-qemu-boot soak-qemu vmtest-qemu-migration
+	vmtest-qemu-debug vmtest-qemu-boot soak-qemu vmtest-qemu-migration kernel-notb
 all: kernel initramfs
 
 deps:
@@ -126,9 +126,14 @@ vmtest-qemu-debug: kernel-debug initramfs-qemu
 # heartbeat on, SOAK_STRESS s of stress each; SOAK_PCI=1 passes the NIC
 # and the NVMe through (affinity moves, resets, reads), SOAK_REF=1 also
 # boots QEMU's own XICS each round, SOAK_HOST="--qemu-arg=..." changes
-# the emulated host (e.g. --qemu-arg=-accel --qemu-arg=tcg,thread=single).
-# Every gap over 1 s in the guest's output is reported with our XICS
-# state and the QEMU threads' kernel stacks; out/soak-qemu.log.
+# the emulated host (e.g. --qemu-arg=-accel --qemu-arg=tcg,thread=single),
+# SOAK_KERNEL another host kernel (make kernel-notb: without the test bed's
+# timebase fix).  Every gap over 1 s in the guest's output is reported with
+# our XICS state and the QEMU threads' kernel stacks; out/soak-qemu.log.
+kernel-notb: deps
+	@scripts/build-kernel.sh --variant notb \
+		--fragment scripts/config/vxics-notb.config >/dev/null
+
 SOAK_ROUNDS ?= 20
 SOAK_STRESS ?= 10
 SOAK_PCI ?= 1
@@ -140,6 +145,7 @@ soak-qemu: kernel initramfs-qemu
 	@rm -f out/nvme-qemu.img && truncate -s 16M out/nvme-qemu.img
 	@$(VMRUN) --initrd out/initramfs-qemu.cpio --smp 4 --min-kunit 0 \
 		$(if $(filter 1,$(SOAK_PCI)),$(QEMU_PCI)) $(SOAK_HOST) \
+		$(if $(SOAK_KERNEL),--kernel $(SOAK_KERNEL)) \
 		--append "kunit.enable=0 vxics.tests=qemu_guest vxics.timeout=$(SOAK_TIME) \
 		vxics.soak=$(SOAK_ROUNDS) vxics.soak-stress=$(SOAK_STRESS) \
 		$(if $(filter 1,$(SOAK_PCI)),vxics.pci) $(if $(filter 1,$(SOAK_REF)),vxics.soak-ref)" \

@@ -115,7 +115,8 @@ if [ "$(cat "$BUILD/.vxics-config-stamp" 2>/dev/null)" != "$cfgstamp" ] ||
 	cat "${fragments[@]}" > "$BUILD/fragment.config"
 	"${KMAKE[@]}" -C "$SRC" O="$BUILD" \
 		KCONFIG_ALLCONFIG="$BUILD/fragment.config" allnoconfig >/dev/null
-	# Every option we ask for must have survived Kconfig's dependencies.
+	# Every option we ask for must have survived Kconfig's dependencies;
+	# a later fragment overrides an earlier one (the last line counts).
 	bad=0
 	while IFS= read -r line; do
 		case $line in
@@ -124,7 +125,8 @@ if [ "$(cat "$BUILD/.vxics-config-stamp" 2>/dev/null)" != "$cfgstamp" ] ||
 		CONFIG_*) grep -qxF "$line" "$BUILD/.config" ||
 			{ echo "config: $line did not take" >&2; bad=1; } ;;
 		esac
-	done < <(grep -h '^CONFIG_' "$BUILD/fragment.config" |
+	done < <(grep -h '^CONFIG_' "$BUILD/fragment.config" | tac |
+		 awk -F= '!seen[$1]++' |
 		 { [ $stock = 1 ] && grep -v -e VXICS -e TCE_IOMMU_CORE || cat; })
 	[ $bad = 0 ] || die "config fragment not satisfied"
 	echo "$cfgstamp" > "$BUILD/.vxics-config-stamp"
