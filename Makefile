@@ -119,7 +119,7 @@ vmtest-qemu-debug: kernel-debug initramfs-qemu
 	@rm -f out/nvme-qemu.img && truncate -s 16M out/nvme-qemu.img
 	@$(VMRUN) $(DEBUG_KERNEL) --initrd out/initramfs-qemu.cpio --smp 4 \
 		--min-kunit 0 $(QEMU_PCI) --timeout 900 \
-		--append "kunit.enable=0 vxics.pci vxics.timeout=700" \
+		--append "kunit.enable=0 vxics.pci vxics.timeout=700 $(QEMU_DEBUG_APPEND)" \
 		--log out/vmtest-qemu-debug.log
 
 # The soak (not in make check): SOAK_ROUNDS boots of the guest with its
