@@ -11,6 +11,8 @@
 #                      with a NIC and an NVMe passed through
 #   make vmtest-qemu-boot   only its boot scenario (no PCI, quicker)
 #   make vmtest-qemu-debug  vmtest-qemu on the debug host kernel
+#   make vmtest-distro  the in-VM suites, real-QEMU included, on Debian's
+#                       configuration with KVM-HV and VFIO as modules
 #   make kernel / initramfs / vmtest / vmtest-pci / utest    the pieces
 
 export PATH := /usr/sbin:/sbin:$(PATH)
@@ -31,7 +33,9 @@ PCI_APPEND := vxics.tests=vfio_* vxics.pci kunit.enable=0 loglevel=5
 .PHONY: all demo check lint deps kernel initramfs vmtest vmtest-pci utest \
 	pathlen clean distclean kernel-debug vmtest-debug \
 	vmtest-debug-plain vmtest-debug-pci kernel-guest initramfs-qemu vmtest-qemu \
-	vmtest-qemu-debug vmtest-qemu-boot soak-qemu vmtest-qemu-migration kernel-notb
+	vmtest-qemu-debug vmtest-qemu-boot soak-qemu vmtest-qemu-migration kernel-notb \
+	kernel-distro initramfs-distro vmtest-distro vmtest-distro-plain \
+	vmtest-distro-pci vmtest-distro-qemu
 all: kernel initramfs
 
 deps:
@@ -150,6 +154,40 @@ soak-qemu: kernel initramfs-qemu
 		vxics.soak=$(SOAK_ROUNDS) vxics.soak-stress=$(SOAK_STRESS) \
 		$(if $(filter 1,$(SOAK_PCI)),vxics.pci) $(if $(filter 1,$(SOAK_REF)),vxics.soak-ref)" \
 		--timeout $$(( $(SOAK_TIME) + 200 )) --log out/soak-qemu.log
+
+# The distribution-like host: Debian 12's ppc64el configuration, its
+# modules trimmed to those the tests load (scripts/config/vxics-distro.config);
+# KVM-HV, VFIO and vfio-pci are modules, which /init loads with modprobe.
+# kvm_module_cycle unloads and reloads KVM between guests.  No KUnit here.
+DISTRO_KERNEL := --kernel out/build-linux.distro/vmlinux
+kernel-distro: deps
+	@scripts/build-kernel.sh --variant distro \
+		--base "$$(scripts/fetch-debian-config.sh)" \
+		--fragment scripts/config/vxics-distro.config >/dev/null
+
+initramfs-distro: kernel-distro initramfs
+	@scripts/mkinitramfs-modules.sh out/build-linux.distro \
+		out/initramfs.cpio.gz out/initramfs-distro.cpio.gz >/dev/null
+
+vmtest-distro: vmtest-distro-plain vmtest-distro-pci vmtest-distro-qemu
+
+vmtest-distro-plain: initramfs-distro
+	@$(VMRUN) $(DISTRO_KERNEL) --initrd out/initramfs-distro.cpio.gz \
+		--min-kunit 0 --timeout 600 $(VMTEST_ARGS) --log out/vmtest-distro.log
+
+vmtest-distro-pci: initramfs-distro
+	@$(VMRUN) $(DISTRO_KERNEL) --initrd out/initramfs-distro.cpio.gz \
+		--pci $(PCI_DEVICES) --append "$(PCI_APPEND)" --min-kunit 0 \
+		--timeout 600 --log out/vmtest-distro-pci.log
+
+vmtest-distro-qemu: kernel-distro initramfs-qemu
+	@scripts/mkinitramfs-modules.sh out/build-linux.distro \
+		out/initramfs-qemu.cpio out/initramfs-qemu-distro.cpio >/dev/null
+	@rm -f out/nvme-qemu.img && truncate -s 16M out/nvme-qemu.img
+	@$(VMRUN) $(DISTRO_KERNEL) --initrd out/initramfs-qemu-distro.cpio \
+		--smp 4 --min-kunit 0 $(QEMU_PCI) \
+		--append "kunit.enable=0 vxics.pci vxics.timeout=500" \
+		--timeout 700 --log out/vmtest-distro-qemu.log
 
 vmtest-pci: kernel initramfs
 	@$(VMRUN) --pci $(PCI_DEVICES) --append "$(PCI_APPEND)" --min-kunit 0 \

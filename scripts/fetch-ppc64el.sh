@@ -4,7 +4,7 @@
 # Fetch Debian 12's own ppc64el binaries for the emulated POWER8 host:
 # QEMU (qemu-system-ppc, unmodified), busybox-static and fio (for the
 # guest's NVMe), with apt in a
-# private state directory (out/ppc64el/apt) so the system's apt
+# private state directory (out/apt-ppc64el, scripts/ppc64el-apt.sh) so the system's apt
 # configuration, lists and dpkg status are never touched.  The packages
 # and their dependency closure are unpacked into out/ppc64el/root.
 # Cached: nothing is fetched again while out/ppc64el/root/.done names the
@@ -22,19 +22,9 @@ if [ -f "$ROOT/.done" ] && [ "$(head -n1 "$ROOT/.done")" = "$PKGS_WANTED" ]; the
 	exit 0
 fi
 rm -rf "$D"
-mkdir -p "$D/apt/lists/partial" "$D/apt/cache/archives/partial" "$D/debs" "$ROOT"
-: > "$D/apt/status"
-# Only the main suite: the security suite's ppc64el index once failed with
-# a size mismatch, and main alone has everything needed.
-cat > "$D/apt/sources.list" <<SRC
-deb [arch=ppc64el signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main
-SRC
-APT=(apt-get -q -o APT::Architecture=ppc64el -o APT::Architectures=ppc64el
-     -o Dir::State::Lists="$D/apt/lists" -o Dir::Cache="$D/apt/cache"
-     -o Dir::State::status="$D/apt/status"
-     -o Dir::Etc::SourceList="$D/apt/sources.list"
-     -o Dir::Etc::SourceParts=/dev/null -o Debug::NoLocking=1)
-"${APT[@]}" update >"$D/apt.log" 2>&1 || die "apt update for ppc64el failed (see $D/apt.log)"
+mkdir -p "$D/debs" "$ROOT"
+. "$TOP/scripts/ppc64el-apt.sh"
+ppc64el_apt "$OUT/apt-ppc64el"
 # shellcheck disable=SC2086
 pkgs=$("${APT[@]}" -s install --no-install-recommends $PKGS_WANTED 2>>"$D/apt.log" |
 	sed -n 's/^Inst \([^ ]*\) .*/\1/p')

@@ -5,12 +5,17 @@
 # out/<name>/, apply our hook patches (scripts/hooks/series), copy our own
 # files over at their kernel paths and configure it from the fragments.
 #
-#   scripts/overlay.sh [--stock] [--name N] [--variant V] [--fragment F ...]
+#   scripts/overlay.sh [--stock] [--name N] [--variant V] [--base B]
+#                      [--fragment F ...]
 #
 # --stock builds upstream as shipped: no hooks and no files of ours.
 # --variant V configures a second build directory, out/build-<name>.V,
 # from the same source tree (e.g. the debug kernel: --variant debug
 # --fragment scripts/config/vxics-debug.config).
+# --base B starts from the configuration file B with all its modules
+# switched off (a distribution's, scripts/fetch-debian-config.sh) instead
+# of allnoconfig and vxics-host.config; the fragments then name the
+# modules and options wanted.
 # The tree is only unpacked again when the tarball or a hook changes, and
 # files are only copied when their content changed, so rebuilds stay
 # incremental.
@@ -20,18 +25,22 @@ set -euo pipefail
 stock=0
 name=linux
 variant=
-fragments=("$TOP/scripts/config/vxics-host.config")
+base=
+fragments=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--stock) stock=1; name=linux-stock ;;
 	--name) name=$2; shift ;;
 	--variant) variant=.$2; shift ;;
+	--base) base=$2; shift ;;
 	--fragment) fragments+=("$2"); shift ;;
 	*) die "overlay.sh: unknown argument $1" ;;
 	esac
 	shift
 done
 
+[ -n "$base" ] ||
+	fragments=("$TOP/scripts/config/vxics-host.config" ${fragments[@]+"${fragments[@]}"})
 SRC=$OUT/$name
 BUILD=$OUT/build-$name$variant
 mkdir -p "$OUT"
@@ -105,16 +114,32 @@ if [ $stock = 0 ]; then
 			"$SRC/$(dirname "$d")/Makefile" ||
 			die "overlay: no hook joins $d to $(dirname "$d")/Makefile"
 	done
+	# kvm.ko's members of ours: listed by a hook in the KVM Makefile.
+	for o in $(sed -n 's/^kvm-y += *//p' "$TOP/Kbuild"); do
+		grep -qE "[[:space:]]${o#arch/powerpc/kvm/}([[:space:]]|\$)" \
+			"$SRC/arch/powerpc/kvm/Makefile" ||
+			die "overlay: no hook puts $o into kvm.ko (arch/powerpc/kvm/Makefile)"
+	done
 fi
 
 mkdir -p "$BUILD"
-cfgstamp=$(cat "${fragments[@]}" "$SRC/.vxics-stamp" | sha1sum | cut -c1-16)
+cfgstamp=$(cat ${base:+"$base"} "${fragments[@]}" "$SRC/.vxics-stamp" |
+	   sha1sum | cut -c1-16)
 if [ "$(cat "$BUILD/.vxics-config-stamp" 2>/dev/null)" != "$cfgstamp" ] ||
    [ ! -f "$BUILD/.config" ]; then
 	echo "overlay: configuring $BUILD"
 	cat "${fragments[@]}" > "$BUILD/fragment.config"
-	"${KMAKE[@]}" -C "$SRC" O="$BUILD" \
-		KCONFIG_ALLCONFIG="$BUILD/fragment.config" allnoconfig >/dev/null
+	if [ -n "$base" ]; then
+		# Later lines win in a .config: the base, its modules off, then
+		# the fragments.
+		sed -E 's/^(CONFIG_[A-Za-z0-9_]+)=m$/# \1 is not set/' "$base" \
+			> "$BUILD/.config"
+		cat "$BUILD/fragment.config" >> "$BUILD/.config"
+		"${KMAKE[@]}" -C "$SRC" O="$BUILD" olddefconfig >/dev/null 2>&1
+	else
+		"${KMAKE[@]}" -C "$SRC" O="$BUILD" \
+			KCONFIG_ALLCONFIG="$BUILD/fragment.config" allnoconfig >/dev/null
+	fi
 	# Every option we ask for must have survived Kconfig's dependencies;
 	# a later fragment overrides an earlier one (the last line counts).
 	bad=0

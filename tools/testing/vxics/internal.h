@@ -51,6 +51,7 @@ typedef int64_t s64;
 
 #define EXPORT_SYMBOL(s)
 #define EXPORT_SYMBOL_GPL(s)
+#define EXPORT_SYMBOL_NS_GPL(s, ns)
 #define MODULE_LICENSE(s)
 
 /* --- memory ordering ------------------------------------------------ */

@@ -6,6 +6,11 @@
  * per-VM debugfs file.  These are the functions the rest of KVM calls
  * (asm/kvm_ppc.h); the logic lives in the core (ics.c, icp.c).
  *
+ * Built as part of kvm.ko when KVM is a module (where upstream's
+ * book3s_xics.o goes: book3s.c there registers kvm_xics_ops), while the
+ * core and hcall_rm.c stay in the kernel image; the core's functions are
+ * exported to it in the KVM_VXICS namespace.
+ *
  * Credit: reusing kvm->arch.xics_device across creates and taking every
  * vCPU's mutex on release follow upstream KVM's book3s_xics.c.
  */
@@ -15,6 +20,8 @@
 #include <asm/kvm_book3s.h>
 #include <asm/time.h>
 #include "glue.h"
+
+MODULE_IMPORT_NS(KVM_VXICS);
 
 /* The core's copy of the migration ABI (R27, R30) must be bit-exact. */
 static_assert(VXICS_DESTINATION_SHIFT == KVM_XICS_DESTINATION_SHIFT);
@@ -28,34 +35,30 @@ static_assert(VXICS_GRP_SOURCES == KVM_DEV_XICS_GRP_SOURCES);
 static_assert(VXICS_GRP_CTRL == KVM_DEV_XICS_GRP_CTRL);
 static_assert(VXICS_NR_SERVERS == KVM_DEV_XICS_NR_SERVERS);
 
-/**
- * vxics_kvm_raise_virt() - raise a vCPU's external interrupt, virtual mode
- * @vcpu: the vCPU whose ICP output rose
- */
-void vxics_kvm_raise_virt(struct kvm_vcpu *vcpu)
+/* Raise a vCPU's external interrupt, virtual mode: its ICP output rose. */
+static void vxics_kvm_raise_virt(struct kvm_vcpu *vcpu)
 {
 	kvmppc_book3s_queue_irqprio(vcpu, BOOK3S_INTERRUPT_EXTERNAL);
 	kvmppc_fast_vcpu_kick(vcpu);
 }
 
-/**
- * vxics_kvm_lower_virt() - lower a vCPU's external interrupt, virtual mode
- * @vcpu: the vCPU whose ICP output fell
- */
-void vxics_kvm_lower_virt(struct kvm_vcpu *vcpu)
+/* Lower a vCPU's external interrupt, virtual mode: its ICP output fell. */
+static void vxics_kvm_lower_virt(struct kvm_vcpu *vcpu)
 {
 	kvmppc_book3s_dequeue_irqprio(vcpu, BOOK3S_INTERRUPT_EXTERNAL);
 }
 
-/**
- * vxics_kvm_notify_virt() - run the ack notifiers of a source, virtual mode
- * @kvm: the VM
- * @irq: the source that was EOI'd
- */
-void vxics_kvm_notify_virt(struct kvm *kvm, u32 irq)
+/* Run the ack notifiers of source @irq, just EOI'd, virtual mode. */
+static void vxics_kvm_notify_virt(struct kvm *kvm, u32 irq)
 {
 	kvm_notify_acked_irq(kvm, 0, irq);
 }
+
+static const struct vxics_kvm_virt vxics_kvm_virt = {
+	.raise = vxics_kvm_raise_virt,
+	.lower = vxics_kvm_lower_virt,
+	.notify = vxics_kvm_notify_virt,
+};
 
 /* Finish what a real-mode hcall of @vcpu left for virtual mode. */
 static void vxics_do_rm_work(struct kvm_vcpu *vcpu)
@@ -377,16 +380,6 @@ void kvmppc_xics_clr_mapped(struct kvm *kvm, unsigned long guest_irq,
 }
 EXPORT_SYMBOL_GPL(kvmppc_xics_clr_mapped);
 
-/**
- * kvmppc_xics_ipi_action() - host IPI carrying a real-mode host action
- *
- * Upstream's real mode can ask another host core to kick a vCPU; ours
- * defers kicks to the vCPU's own exit instead, so no such IPI is sent.
- */
-void kvmppc_xics_ipi_action(void)
-{
-}
-
 /* --- debugfs --- */
 
 static int vxics_debugfs_show(struct seq_file *m, void *private)
@@ -505,6 +498,7 @@ static int vxics_dev_create(struct kvm_device *dev, u32 type)
 	} else {
 		memset(xics, 0, sizeof(*xics));
 	}
+	xics->virt = &vxics_kvm_virt;
 	ret = vxics_init(&xics->core, &vxics_kvm_ops, xics);
 	if (ret)
 		return ret;

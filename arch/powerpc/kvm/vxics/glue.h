@@ -4,6 +4,14 @@
  * halves share.  struct kvmppc_xics and struct kvmppc_icp are the types
  * KVM's headers only declare (asm/kvm_host.h): with CONFIG_KVM_VXICS they
  * are ours.
+ *
+ * The two halves may live apart: hcall_rm.c and the core are always in the
+ * kernel image (real mode cannot reach module memory), device.c is part of
+ * kvm.ko when KVM is a module.  So the image never calls into the module
+ * directly: what the real-mode half needs done in virtual mode it asks of
+ * the VM's struct vxics_kvm_virt, which device.c points each VM at.  Every
+ * pointer into the module lives in a VM the module created, and the VM
+ * holds a reference on the module, so no pointer outlives it.
  */
 #ifndef _VXICS_GLUE_H
 #define _VXICS_GLUE_H
@@ -42,8 +50,20 @@ struct kvmppc_icp {
 	u64 n_notifies;
 };
 
+/*
+ * The virtual-mode effects of struct vxics_ops, provided by device.c.
+ * Called only with the MMU on: the table and the functions may be in a
+ * module.
+ */
+struct vxics_kvm_virt {
+	void (*raise)(struct kvm_vcpu *vcpu);
+	void (*lower)(struct kvm_vcpu *vcpu);
+	void (*notify)(struct kvm *kvm, u32 irq);
+};
+
 struct kvmppc_xics {
 	struct vxics core;
+	const struct vxics_kvm_virt *virt;
 	struct kvm *kvm;
 	struct kvm_device *dev;
 	struct dentry *dentry;
@@ -69,8 +89,5 @@ long vxics_rm_h_cppr(struct kvm_vcpu *vcpu, unsigned long cppr);
 long vxics_rm_h_eoi(struct kvm_vcpu *vcpu, unsigned long xirr);
 long vxics_rm_h_ipi(struct kvm_vcpu *vcpu, unsigned long server,
 		    unsigned long mfrr);
-void vxics_kvm_raise_virt(struct kvm_vcpu *vcpu);
-void vxics_kvm_lower_virt(struct kvm_vcpu *vcpu);
-void vxics_kvm_notify_virt(struct kvm *kvm, u32 irq);
 
 #endif /* _VXICS_GLUE_H */

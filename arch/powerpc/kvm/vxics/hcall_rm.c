@@ -2,7 +2,9 @@
 /*
  * vxics KVM glue, real-mode half: the hcall entry points that
  * book3s_hv_rmhandlers.S calls with the MMU off, and the effects the core
- * asks for (struct vxics_ops), in real or virtual mode.
+ * asks for (struct vxics_ops), in real or virtual mode.  Always built into
+ * the kernel image, with the core, even when KVM-HV is a module; it calls
+ * into the module only in virtual mode, through the VM's vxics_kvm_virt.
  *
  * Why every access here is safe with the MMU off: the vcpu and kvm
  * structures, our kvmppc_xics and kvmppc_icp (kzalloc), the ICS blocks
@@ -88,7 +90,7 @@ static void vxics_kvm_raise(struct vxics *vx, struct vxics_icp *icp)
 	int cpu;
 
 	if (!in_real_mode()) {
-		vxics_kvm_raise_virt(vcpu);
+		vxics_to_xics(vx)->virt->raise(vcpu);
 		return;
 	}
 	this = rm_this_vcpu();
@@ -117,7 +119,7 @@ static void vxics_kvm_lower(struct vxics *vx, struct vxics_icp *icp)
 	struct kvm_vcpu *vcpu = vxics_to_icp(icp)->vcpu;
 
 	if (!in_real_mode()) {
-		vxics_kvm_lower_virt(vcpu);
+		vxics_to_xics(vx)->virt->lower(vcpu);
 		return;
 	}
 	/* R6: only the vCPU's own H_XIRR/H_CPPR lowers its line */
@@ -134,7 +136,7 @@ static void vxics_kvm_eoi_notify(struct vxics *vx, u32 irq)
 	if (!ics || !(ics->src[irq % VXICS_ICS_SIZE].flags & VXICS_SRC_LSI))
 		return;
 	if (!in_real_mode()) {
-		vxics_kvm_notify_virt(vxics_to_xics(vx)->kvm, irq);
+		vxics_to_xics(vx)->virt->notify(vxics_to_xics(vx)->kvm, irq);
 		return;
 	}
 	/*
@@ -153,11 +155,13 @@ static void vxics_kvm_eoi_notify(struct vxics *vx, u32 irq)
 	}
 }
 
+/* In the image's rodata: the core reads it in real mode too */
 const struct vxics_ops vxics_kvm_ops = {
 	.raise = vxics_kvm_raise,
 	.lower = vxics_kvm_lower,
 	.eoi_notify = vxics_kvm_eoi_notify,
 };
+EXPORT_SYMBOL_NS_GPL(vxics_kvm_ops, KVM_VXICS);
 
 /*
  * Common tail of the real-mode hcalls: the hcall is done; if it left work
@@ -322,4 +326,16 @@ long kvmppc_deliver_irq_passthru(struct kvm_vcpu *vcpu, __be32 xirr,
 {
 	local_paca->kvm_hstate.saved_xirr = be32_to_cpu(xirr);
 	return 1;
+}
+
+/**
+ * kvmppc_xics_ipi_action() - host IPI carrying a real-mode host action
+ *
+ * Upstream's real mode can ask another host core to kick a vCPU; ours
+ * defers kicks to the vCPU's own exit instead, so no such IPI is sent.
+ * Here, not in device.c, because the host's IPI handler (smp.c) is in the
+ * image.
+ */
+void kvmppc_xics_ipi_action(void)
+{
 }

@@ -141,6 +141,7 @@ struct vxics_icp *vxics_icp_next(struct vxics *vx, u32 *server)
 	}
 	return NULL;
 }
+EXPORT_SYMBOL_NS_GPL(vxics_icp_next, KVM_VXICS);
 
 /**
  * vxics_icp_attach() - attach a vCPU's ICP under a server number (R4)
@@ -197,6 +198,7 @@ int vxics_icp_attach(struct vxics *vx, struct vxics_icp *icp, u32 server,
 	kfree(new);
 	return ret;
 }
+EXPORT_SYMBOL_NS_GPL(vxics_icp_attach, KVM_VXICS);
 
 /**
  * vxics_icp_detach() - remove an ICP from the server table
@@ -221,6 +223,7 @@ void vxics_icp_detach(struct vxics *vx, struct vxics_icp *icp)
 		WRITE_ONCE(pg->icp[s % VXICS_SERVERS_PER_PAGE], NULL);
 	vxics_unlock(&vx->lock, flags);
 }
+EXPORT_SYMBOL_NS_GPL(vxics_icp_detach, KVM_VXICS);
 
 /*
  * Replace @old by @new.  An OUT bit going from 0 to 1 raises the vCPU's
@@ -413,6 +416,7 @@ long vxics_h_xirr(struct vxics *vx, struct vxics_icp *icp, u64 *xirr)
 	*xirr = (u64)vxics_icp_cppr(old) << 24 | vxics_icp_xisr(old);
 	return H_SUCCESS;
 }
+EXPORT_SYMBOL_NS_GPL(vxics_h_xirr, KVM_VXICS);
 
 /**
  * vxics_h_xirr_x() - H_XIRR_X: H_XIRR plus the timebase (R12)
@@ -431,6 +435,7 @@ long vxics_h_xirr_x(struct vxics *vx, struct vxics_icp *icp, u64 *xirr,
 	*tb = vxics_timebase();
 	return rc;
 }
+EXPORT_SYMBOL_NS_GPL(vxics_h_xirr_x, KVM_VXICS);
 
 /**
  * vxics_h_ipoll() - H_IPOLL: read an ICP without changing it (R13)
@@ -455,6 +460,7 @@ long vxics_h_ipoll(struct vxics *vx, u64 server, u64 *xirr, u64 *mfrr)
 	*mfrr = vxics_icp_mfrr(w);
 	return H_SUCCESS;
 }
+EXPORT_SYMBOL_NS_GPL(vxics_h_ipoll, KVM_VXICS);
 
 /**
  * vxics_h_cppr() - H_CPPR: set the processor priority (R14)
@@ -506,6 +512,7 @@ long vxics_h_cppr(struct vxics *vx, struct vxics_icp *icp, u64 cppr)
 	redeliver(vx, icp, out);
 	return H_SUCCESS;
 }
+EXPORT_SYMBOL_NS_GPL(vxics_h_cppr, KVM_VXICS);
 
 /**
  * vxics_h_eoi() - H_EOI: end of interrupt (R15)
@@ -533,6 +540,7 @@ long vxics_h_eoi(struct vxics *vx, struct vxics_icp *icp, u64 xirr)
 		return H_SUCCESS;
 	return vxics_source_eoi(vx, irq);
 }
+EXPORT_SYMBOL_NS_GPL(vxics_h_eoi, KVM_VXICS);
 
 /**
  * vxics_h_ipi() - H_IPI: set a server's MFRR (R16)
@@ -582,6 +590,7 @@ long vxics_h_ipi(struct vxics *vx, struct vxics_icp *icp, u64 server,
 		vxics_icp_do_resend(vx, target);
 	return H_SUCCESS;
 }
+EXPORT_SYMBOL_NS_GPL(vxics_h_ipi, KVM_VXICS);
 
 /**
  * vxics_icp_get() - KVM_REG_PPC_ICP_STATE get (R31)
@@ -593,6 +602,7 @@ u64 vxics_icp_get(struct vxics_icp *icp)
 {
 	return vxics_icp_to_onereg(READ_ONCE(icp->state));
 }
+EXPORT_SYMBOL_NS_GPL(vxics_icp_get, KVM_VXICS);
 
 /**
  * vxics_icp_set() - KVM_REG_PPC_ICP_STATE set (virtual mode; R31, R32)
@@ -628,3 +638,4 @@ int vxics_icp_set(struct vxics *vx, struct vxics_icp *icp, u64 val)
 		vxics_icp_do_resend(vx, icp);
 	return 0;
 }
+EXPORT_SYMBOL_NS_GPL(vxics_icp_set, KVM_VXICS);

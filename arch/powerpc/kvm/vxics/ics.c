@@ -51,6 +51,7 @@ int vxics_init(struct vxics *vx, const struct vxics_ops *ops, void *priv)
 	vx->priv = priv;
 	return 0;
 }
+EXPORT_SYMBOL_NS_GPL(vxics_init, KVM_VXICS);
 
 /**
  * vxics_destroy() - free the source blocks and server table of a VM
@@ -71,6 +72,7 @@ void vxics_destroy(struct vxics *vx)
 		vx->icp_dir[i] = NULL;
 	}
 }
+EXPORT_SYMBOL_NS_GPL(vxics_destroy, KVM_VXICS);
 
 /**
  * vxics_ics_find() - the source block holding an interrupt number (R2)
@@ -331,6 +333,7 @@ int vxics_set_level(struct vxics *vx, u32 irq, int level)
 		vxics_deliver(vx, irq, false);
 	return 0;
 }
+EXPORT_SYMBOL_NS_GPL(vxics_set_level, KVM_VXICS);
 
 /**
  * vxics_source_eoi() - the source side of H_EOI (R15, R17, R18)
@@ -419,6 +422,7 @@ int vxics_set_xive(struct vxics *vx, u32 irq, u32 server, u32 priority)
 		vxics_deliver(vx, irq, false);
 	return 0;
 }
+EXPORT_SYMBOL_NS_GPL(vxics_set_xive, KVM_VXICS);
 
 /**
  * vxics_get_xive() - ibm,get-xive (R23)
@@ -444,6 +448,7 @@ int vxics_get_xive(struct vxics *vx, u32 irq, u32 *server, u32 *priority)
 	ics_unlock(ics, flags);
 	return 0;
 }
+EXPORT_SYMBOL_NS_GPL(vxics_get_xive, KVM_VXICS);
 
 /**
  * vxics_int_off() - ibm,int-off (R24): save the priority, then mask
@@ -469,6 +474,7 @@ int vxics_int_off(struct vxics *vx, u32 irq)
 	ics_unlock(ics, flags);
 	return 0;
 }
+EXPORT_SYMBOL_NS_GPL(vxics_int_off, KVM_VXICS);
 
 /**
  * vxics_int_on() - ibm,int-on (R25): restore the saved priority
@@ -503,6 +509,7 @@ int vxics_int_on(struct vxics *vx, u32 irq)
 		vxics_deliver(vx, irq, false);
 	return 0;
 }
+EXPORT_SYMBOL_NS_GPL(vxics_int_on, KVM_VXICS);
 
 /**
  * vxics_source_get() - KVM_DEV_XICS_GRP_SOURCES get (R27, R28)
@@ -551,6 +558,7 @@ int vxics_source_get(struct vxics *vx, u32 irq, u64 *val)
 	*val = v;
 	return 0;
 }
+EXPORT_SYMBOL_NS_GPL(vxics_source_get, KVM_VXICS);
 
 /**
  * vxics_source_set() - KVM_DEV_XICS_GRP_SOURCES set (virtual mode; R29)
@@ -603,6 +611,7 @@ int vxics_source_set(struct vxics *vx, u32 irq, u64 val)
 		vxics_deliver(vx, irq, false);
 	return 0;
 }
+EXPORT_SYMBOL_NS_GPL(vxics_source_set, KVM_VXICS);
 
 /**
  * vxics_attr_check() - which device attributes the native XICS device has
@@ -622,3 +631,4 @@ int vxics_attr_check(u32 group, u64 attr)
 		return 0;
 	return -ENXIO;
 }
+EXPORT_SYMBOL_NS_GPL(vxics_attr_check, KVM_VXICS);

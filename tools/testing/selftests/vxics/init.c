@@ -8,6 +8,9 @@
  * each with a time limit, prefixing its TAP lines with "[vxt] NAME: " for
  * scripts/vmrun.py, then reports the kernel taint and powers off.
  * "vxics.shell" gives a shell instead, where the initramfs has busybox.
+ * On a host whose KVM is modular (the distribution-like configuration),
+ * the initramfs lists the modules to load in /etc/vxics-modules; they are
+ * loaded with busybox's modprobe before anything else runs.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -187,6 +190,38 @@ static void kmemleak_check(void)
 		printf("[vxt] kmemleak: no leaks\n");
 }
 
+/*
+ * Load the modules named in /etc/vxics-modules (whitespace-separated) with
+ * modprobe, which follows modules.dep for their dependencies.
+ */
+static void load_modules(void)
+{
+	char names[512], *name, *save;
+	FILE *f = fopen("/etc/vxics-modules", "r");
+	size_t n;
+	int st;
+
+	if (!f)
+		return;
+	n = fread(names, 1, sizeof(names) - 1, f);
+	fclose(f);
+	names[n] = 0;
+	for (name = strtok_r(names, " \t\n", &save); name;
+	     name = strtok_r(NULL, " \t\n", &save)) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			execl("/bin/busybox", "modprobe", name, (char *)NULL);
+			_exit(127);
+		}
+		if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) ||
+		    WEXITSTATUS(st))
+			printf("[vxt] error: modprobe %s failed\n", name);
+		else
+			printf("[vxt] modprobe %s: loaded\n", name);
+	}
+}
+
 static int by_name(const struct dirent **a, const struct dirent **b)
 {
 	return strcmp((*a)->d_name, (*b)->d_name);
@@ -214,6 +249,7 @@ int main(void)
 
 	if (cmdline_value("vxics.timeout="))
 		test_timeout = atoi(cmdline_value("vxics.timeout="));
+	load_modules();
 	/* "vxics.shell": a busybox shell on the console (make vmtest-qemu's
 	 * initramfs has one), to run QEMU by hand
 	 */
