@@ -13,6 +13,7 @@
 #   make vmtest-qemu-debug  vmtest-qemu on the debug host kernel
 #   make vmtest-distro  the in-VM suites, real-QEMU included, on Debian's
 #                       configuration with KVM-HV and VFIO as modules
+#   make deb      linux-image/-headers packages for Debian 12 ppc64el hosts
 #   make kernel / initramfs / vmtest / vmtest-pci / utest    the pieces
 
 export PATH := /usr/sbin:/sbin:$(PATH)
@@ -35,7 +36,7 @@ PCI_APPEND := vxics.tests=vfio_* vxics.pci kunit.enable=0 loglevel=5
 	vmtest-debug-plain vmtest-debug-pci kernel-guest initramfs-qemu vmtest-qemu \
 	vmtest-qemu-debug vmtest-qemu-boot soak-qemu vmtest-qemu-migration kernel-notb \
 	kernel-distro initramfs-distro vmtest-distro vmtest-distro-plain \
-	vmtest-distro-pci vmtest-distro-qemu
+	vmtest-distro-pci vmtest-distro-qemu deb
 all: kernel initramfs
 
 deps:
@@ -93,6 +94,10 @@ QEMU_PCI := $(QEMU_QUIET) --pci --device e1000e,netdev=n0,bus=pcie.0,addr=0.0,ro
 	--qemu-arg=-netdev --qemu-arg=user,id=n0 \
 	--device nvme,bus=pcie.1,addr=0.0,serial=vxq,drive=nv0 \
 	--qemu-arg=-drive --qemu-arg=file=out/nvme-qemu.img,if=none,id=nv0,format=raw
+# What the guest wrote to its NVMe is in the host's image file.
+NVME_DATA_CHECK = python3 -c "import sys; d = open('out/nvme-qemu.img', 'rb').read(); \
+		sys.exit(d[1 << 20:(1 << 20) + 23] != b'vxics-nvme-passthrough ')" || \
+		{ echo "FAIL: the guest's NVMe data is not in out/nvme-qemu.img"; exit 1; }
 # In make check: boot, then the NIC and the NVMe passed through, each on
 # our XICS and then on QEMU's own (the reference rows are TODO lines).
 vmtest-qemu: kernel initramfs-qemu
@@ -100,9 +105,7 @@ vmtest-qemu: kernel initramfs-qemu
 	@$(VMRUN) --initrd out/initramfs-qemu.cpio --smp 4 --min-kunit 0 \
 		$(QEMU_PCI) --append "kunit.enable=0 vxics.pci vxics.timeout=500" \
 		--timeout 700 --log out/vmtest-qemu.log
-	@python3 -c "import sys; d = open('out/nvme-qemu.img', 'rb').read(); \
-		sys.exit(d[1 << 20:(1 << 20) + 23] != b'vxics-nvme-passthrough ')" || \
-		{ echo "FAIL: the guest's NVMe data is not in out/nvme-qemu.img"; exit 1; }
+	@$(NVME_DATA_CHECK)
 
 # Its boot scenario alone: no PHBs, a quicker host boot.
 vmtest-qemu-boot: kernel initramfs-qemu
@@ -188,6 +191,12 @@ vmtest-distro-qemu: kernel-distro initramfs-qemu
 		--smp 4 --min-kunit 0 $(QEMU_PCI) \
 		--append "kunit.enable=0 vxics.pci vxics.timeout=500" \
 		--timeout 700 --log out/vmtest-distro-qemu.log
+	@$(NVME_DATA_CHECK)
+
+# Installable packages for a Debian 12 POWER8 host (not in make check):
+# Debian's whole ppc64el configuration plus vxics, in out/deb/.
+deb: deps
+	@scripts/build-deb.sh
 
 vmtest-pci: kernel initramfs
 	@$(VMRUN) --pci $(PCI_DEVICES) --append "$(PCI_APPEND)" --min-kunit 0 \

@@ -5,8 +5,8 @@
 # out/<name>/, apply our hook patches (scripts/hooks/series), copy our own
 # files over at their kernel paths and configure it from the fragments.
 #
-#   scripts/overlay.sh [--stock] [--name N] [--variant V] [--base B]
-#                      [--fragment F ...]
+#   scripts/overlay.sh [--stock] [--name N] [--variant V]
+#                      [--base B [--keep-modules]] [--fragment F ...]
 #
 # --stock builds upstream as shipped: no hooks and no files of ours.
 # --variant V configures a second build directory, out/build-<name>.V,
@@ -15,7 +15,8 @@
 # --base B starts from the configuration file B with all its modules
 # switched off (a distribution's, scripts/fetch-debian-config.sh) instead
 # of allnoconfig and vxics-host.config; the fragments then name the
-# modules and options wanted.
+# modules and options wanted.  --keep-modules keeps B's modules as they are
+# (make deb: the distribution's whole configuration).
 # The tree is only unpacked again when the tarball or a hook changes, and
 # files are only copied when their content changed, so rebuilds stay
 # incremental.
@@ -26,6 +27,7 @@ stock=0
 name=linux
 variant=
 base=
+trim='s/^(CONFIG_[A-Za-z0-9_]+)=m$/# \1 is not set/'
 fragments=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -33,6 +35,7 @@ while [ $# -gt 0 ]; do
 	--name) name=$2; shift ;;
 	--variant) variant=.$2; shift ;;
 	--base) base=$2; shift ;;
+	--keep-modules) trim='' ;;
 	--fragment) fragments+=("$2"); shift ;;
 	*) die "overlay.sh: unknown argument $1" ;;
 	esac
@@ -123,17 +126,22 @@ if [ $stock = 0 ]; then
 fi
 
 mkdir -p "$BUILD"
-cfgstamp=$(cat ${base:+"$base"} "${fragments[@]}" "$SRC/.vxics-stamp" |
+cfgstamp=$({ cat ${base:+"$base"} "${fragments[@]}" "$SRC/.vxics-stamp"
+	    echo "$trim"; } |
 	   sha1sum | cut -c1-16)
 if [ "$(cat "$BUILD/.vxics-config-stamp" 2>/dev/null)" != "$cfgstamp" ] ||
    [ ! -f "$BUILD/.config" ]; then
 	echo "overlay: configuring $BUILD"
 	cat "${fragments[@]}" > "$BUILD/fragment.config"
 	if [ -n "$base" ]; then
-		# Later lines win in a .config: the base, its modules off, then
-		# the fragments.
-		sed -E 's/^(CONFIG_[A-Za-z0-9_]+)=m$/# \1 is not set/' "$base" \
-			> "$BUILD/.config"
+		# The symbols the base does not know (it may be from an older
+		# 6.1.y than the source) take their defaults: keep the list.
+		# Then later lines win in a .config: the base (its modules off
+		# unless --keep-modules), then the fragments.
+		cp "$base" "$BUILD/.config"
+		"${KMAKE[@]}" -C "$SRC" O="$BUILD" listnewconfig \
+			> "$BUILD/base-newconfig.txt" 2>&1 || true
+		sed -E "$trim" "$base" > "$BUILD/.config"
 		cat "$BUILD/fragment.config" >> "$BUILD/.config"
 		"${KMAKE[@]}" -C "$SRC" O="$BUILD" olddefconfig >/dev/null 2>&1
 	else
