@@ -9,6 +9,8 @@
  * VM lives, kvm_hv cannot be unloaded.
  *
  * Skips on a kernel whose KVM is built in.
+ *
+ * Rules: R36 (R6 R11 for the guest).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -161,14 +163,14 @@ int main(void)
 			break;
 		}
 	}
-	vxt_ok(busy, "kvm_hv stays loaded while a VM holds it (EWOULDBLOCK)");
-	vxt_ok(gone, "with no VM left, kvm_hv and kvm unload, /dev/kvm goes");
-	vxt_ok(back, "modprobe kvm_hv brings kvm and /dev/kvm back");
+	vxt_ok(busy, "R36: kvm_hv stays loaded while a VM holds it (EWOULDBLOCK)");
+	vxt_ok(gone, "R36: with no VM left, kvm_hv and kvm unload, /dev/kvm goes");
+	vxt_ok(back, "R36: modprobe kvm_hv brings kvm and /dev/kvm back");
 	/* a last guest on the modules loaded last */
 	if (back)
 		guests &= one_guest(round, &busy);
 	vxt_ok(guests && back,
-	       "R11 R6: %d guests over %d reloads: IPI and MSI taken, hcalls in real mode",
+	       "R36 R11 R6: %d guests over %d reloads: IPI, MSI taken, hcalls in real mode",
 	       round, ROUNDS);
 	return vxt_exit();
 }
