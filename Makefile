@@ -14,6 +14,7 @@
 #   make vmtest-distro  the in-VM suites, real-QEMU included, on Debian's
 #                       configuration with KVM-HV and VFIO as modules
 #   make deb      linux-image/-headers packages for Debian 12 ppc64el hosts
+#   make vmtest-deb    the packaged image booted with the in-VM suites
 #   make kernel / initramfs / vmtest / vmtest-pci / utest    the pieces
 
 export PATH := /usr/sbin:/sbin:$(PATH)
@@ -36,7 +37,7 @@ PCI_APPEND := vxics.tests=vfio_* vxics.pci kunit.enable=0 loglevel=5
 	vmtest-debug-plain vmtest-debug-pci kernel-guest initramfs-qemu vmtest-qemu \
 	vmtest-qemu-debug vmtest-qemu-boot soak-qemu vmtest-qemu-migration kernel-notb \
 	kernel-distro initramfs-distro vmtest-distro vmtest-distro-plain \
-	vmtest-distro-pci vmtest-distro-qemu deb
+	vmtest-distro-pci vmtest-distro-qemu deb vmtest-deb
 all: kernel initramfs
 
 deps:
@@ -169,7 +170,7 @@ kernel-distro: deps
 		--fragment scripts/config/vxics-distro.config >/dev/null
 
 initramfs-distro: kernel-distro initramfs
-	@scripts/mkinitramfs-modules.sh out/build-linux.distro \
+	@scripts/mkinitramfs-modules.sh out/build-linux.distro/modroot \
 		out/initramfs.cpio.gz out/initramfs-distro.cpio.gz >/dev/null
 
 vmtest-distro: vmtest-distro-plain vmtest-distro-pci vmtest-distro-qemu
@@ -184,7 +185,7 @@ vmtest-distro-pci: initramfs-distro
 		--timeout 600 --log out/vmtest-distro-pci.log
 
 vmtest-distro-qemu: kernel-distro initramfs-qemu
-	@scripts/mkinitramfs-modules.sh out/build-linux.distro \
+	@scripts/mkinitramfs-modules.sh out/build-linux.distro/modroot \
 		out/initramfs-qemu.cpio out/initramfs-qemu-distro.cpio >/dev/null
 	@rm -f out/nvme-qemu.img && truncate -s 16M out/nvme-qemu.img
 	@$(VMRUN) $(DISTRO_KERNEL) --initrd out/initramfs-qemu-distro.cpio \
@@ -197,6 +198,30 @@ vmtest-distro-qemu: kernel-distro initramfs-qemu
 # Debian's whole ppc64el configuration plus vxics, in out/deb/.
 deb: deps
 	@scripts/build-deb.sh
+
+# The image make deb packaged, booted as the emulated host with the
+# distribution-like host's three suites (modules from the package).
+DEB_ROOT := out/deb/root
+vmtest-deb: initramfs initramfs-qemu
+	@rm -rf $(DEB_ROOT) && mkdir -p $(DEB_ROOT) && \
+		dpkg-deb -x $$(ls out/deb/linux-image-*-vxics_*.deb | grep -v dbg) $(DEB_ROOT)
+	@scripts/mkinitramfs-modules.sh $(DEB_ROOT) out/initramfs.cpio.gz \
+		out/initramfs-deb.cpio.gz >/dev/null
+	@scripts/mkinitramfs-modules.sh $(DEB_ROOT) out/initramfs-qemu.cpio \
+		out/initramfs-qemu-deb.cpio >/dev/null
+	@$(VMRUN) --kernel $$(ls $(DEB_ROOT)/boot/vmlinux-*) \
+		--initrd out/initramfs-deb.cpio.gz --min-kunit 0 --timeout 600 \
+		$(VMTEST_ARGS) --log out/vmtest-deb.log
+	@$(VMRUN) --kernel $$(ls $(DEB_ROOT)/boot/vmlinux-*) \
+		--initrd out/initramfs-deb.cpio.gz --pci $(PCI_DEVICES) \
+		--append "$(PCI_APPEND)" --min-kunit 0 --timeout 600 \
+		--log out/vmtest-deb-pci.log
+	@rm -f out/nvme-qemu.img && truncate -s 16M out/nvme-qemu.img
+	@$(VMRUN) --kernel $$(ls $(DEB_ROOT)/boot/vmlinux-*) \
+		--initrd out/initramfs-qemu-deb.cpio --smp 4 --min-kunit 0 $(QEMU_PCI) \
+		--append "kunit.enable=0 vxics.pci vxics.timeout=500" \
+		--timeout 700 --log out/vmtest-deb-qemu.log
+	@$(NVME_DATA_CHECK)
 
 vmtest-pci: kernel initramfs
 	@$(VMRUN) --pci $(PCI_DEVICES) --append "$(PCI_APPEND)" --min-kunit 0 \

@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Model-check two protocols with SPIN: the refuse/mark/resend protocol of
-# ics.c/icp.c (resend.pml, R7-R9) and how an ICP's output reaches its vCPU
-# through the KVM glue (output.pml, R6).  Each as it is must verify
+# Model-check three protocols with SPIN: the refuse/mark/resend protocol of
+# ics.c/icp.c (resend.pml, R7-R9), how an ICP's output reaches its vCPU
+# through the KVM glue (output.pml, R6) and the passthrough map's grace
+# period (map.pml, B1 B3).  Each as it is must verify
 # exhaustively, and each variant with one barrier or step removed must give
 # a counterexample, so the model is known to see what the barriers prevent.
 # Installs nothing: spin and gcc come from scripts/deps.sh.
@@ -34,6 +35,10 @@ CASES=(
 	"output.pml|no smp_mb between set_bit(pending) and reading loaded|-DNO_RAISE_MB|!(xisr)"
 	"output.pml|the deferred kick does not wake a waiting vCPU|-DNO_KICK|!(xisr)"
 	"output.pml|guest entry does not look at the pending bit|-DNO_ENTRY_CHECK|!(xisr)"
+	"map.pml|passthrough map grace period as in map.h/map.c||ok"
+	"map.pml|no smp_mb in vxics_map_read_begin|-DNO_READER_MB|slot_ok"
+	"map.pml|no smp_mb before synchronize reads the sequences|-DNO_WRITER_MB|slot_ok"
+	"map.pml|synchronize does not wait for a reader inside|-DNO_WAIT|slot_ok"
 )
 
 WORK=$(mktemp -d)
