@@ -131,7 +131,7 @@ static long run(struct kunit *test, u64 ops, bool wait, long *lookups,
 		} else {
 			errors += vxics_map_add(st->m, number(n),
 						VXICS_FIRST_SOURCE + op % 0x10000,
-						n) < 0;
+						n, NULL) < 0;
 		}
 		mapped[n] = !mapped[n];
 		if (!wait && !(op & 1023)) {

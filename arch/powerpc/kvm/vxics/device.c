@@ -428,7 +428,13 @@ static int vxics_debugfs_show(struct seq_file *m, void *private)
 			   atomic64_read(&c->n_rejects), atomic64_read(&c->n_resends),
 			   icp->n_rm_hcalls, icp->n_rm_deferred, icp->n_vm_hcalls,
 			   icp->n_kicks, icp->n_notifies);
+		seq_printf(m, "    bypassed %llu bypass-deferred %llu fallback: off %llu unmapped %llu source %llu\n",
+			   icp->n_bypassed, icp->n_bypass_deferred,
+			   icp->n_fallback[VXICS_FB_OFF],
+			   icp->n_fallback[VXICS_FB_UNMAPPED],
+			   icp->n_fallback[VXICS_FB_SOURCE]);
 	}
+	vxics_bypass_show(m, xics);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vxics_debugfs);
@@ -496,7 +502,7 @@ static int vxics_dev_create(struct kvm_device *dev, u32 type)
 			return -ENOMEM;
 		kvm->arch.xics_device = xics;
 	} else {
-		memset(xics, 0, sizeof(*xics));
+		memset(xics, 0, offsetof(struct kvmppc_xics, bypass));
 	}
 	xics->virt = &vxics_kvm_virt;
 	ret = vxics_init(&xics->core, &vxics_kvm_ops, xics);

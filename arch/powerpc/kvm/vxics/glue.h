@@ -20,6 +20,7 @@
 #include <asm/kvm_ppc.h>
 #include "internal.h"
 #include "vxics.h"
+#include "map.h"
 
 /* Work a real-mode hcall leaves for virtual mode (struct kvmppc_icp.rm_work) */
 #define VXICS_RM_KICK		BIT(0)	/* kick rm_kick[] (or all, on overflow) */
@@ -28,6 +29,27 @@
 #define VXICS_RM_DONE		BIT(3)	/* the hcall itself completed, rm_ret */
 
 #define VXICS_RM_MAX_KICKS	4
+
+/*
+ * Why a host interrupt that came in while a vCPU of the VM ran on this CPU
+ * was left to the host's ordinary path (B6), counted on that vCPU's ICP.
+ */
+enum vxics_fallback {
+	VXICS_FB_OFF,		/* the bypass is switched off (vxics.bypass) */
+	VXICS_FB_UNMAPPED,	/* not in this VM's map: the host's, another VM's */
+	VXICS_FB_SOURCE,	/* mapped, but the guest source is not an MSI now */
+	VXICS_FB_NR
+};
+
+/*
+ * A VM's passthrough bypass state.  Allocated with the first mapping and
+ * freed with the VM: it outlives the XICS device (a VMM may release and
+ * create that again while its devices stay assigned), and the XICS device
+ * structure carries it across.  kzalloc: the real-mode exit path reads it.
+ */
+struct vxics_bypass {
+	struct vxics_map map;
+};
 
 struct kvmppc_icp {
 	struct vxics_icp core;
@@ -48,6 +70,10 @@ struct kvmppc_icp {
 	u64 n_vm_hcalls;	/* hcalls handled in virtual mode */
 	u64 n_kicks;
 	u64 n_notifies;
+	/* host interrupts taken while this vCPU ran, in real mode (B9) */
+	u64 n_bypassed;		/* delivered into the guest by the bypass */
+	u64 n_bypass_deferred;	/* ... whose kick was left to virtual mode */
+	u64 n_fallback[VXICS_FB_NR];
 };
 
 /*
@@ -67,6 +93,11 @@ struct kvmppc_xics {
 	struct kvm *kvm;
 	struct kvm_device *dev;
 	struct dentry *dentry;
+	/*
+	 * NULL until a mapping exists; kept when the device is created
+	 * again (vxics_dev_create() clears only what precedes it): last.
+	 */
+	struct vxics_bypass *bypass;
 };
 
 static inline struct kvmppc_xics *vxics_to_xics(struct vxics *vx)
@@ -89,5 +120,14 @@ long vxics_rm_h_cppr(struct kvm_vcpu *vcpu, unsigned long cppr);
 long vxics_rm_h_eoi(struct kvm_vcpu *vcpu, unsigned long xirr);
 long vxics_rm_h_ipi(struct kvm_vcpu *vcpu, unsigned long server,
 		    unsigned long mfrr);
+
+/* The bypass's grace period over every host CPU (bypass_rm.c) */
+void vxics_bypass_synchronize(struct vxics_map *m);
+extern bool vxics_bypass_on;
+
+struct seq_file;
+
+/* The bypass's virtual-mode side (bypass.c) */
+void vxics_bypass_show(struct seq_file *m, struct kvmppc_xics *xics);
 
 #endif /* _VXICS_GLUE_H */

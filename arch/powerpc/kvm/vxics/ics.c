@@ -336,6 +336,35 @@ int vxics_set_level(struct vxics *vx, u32 irq, int level)
 EXPORT_SYMBOL_NS_GPL(vxics_set_level, KVM_VXICS);
 
 /**
+ * vxics_msi_trigger() - a passed-through device's MSI, in real mode too
+ * @vx: the VM's XICS
+ * @irq: the guest source the host interrupt is mapped to
+ *
+ * The bypass's way in (B4): only an MSI source takes it.  An LSI would
+ * be asserted and never deasserted, so it is refused, as is a source
+ * userspace has not defined (yet, or any more): the caller then leaves
+ * the interrupt to the host's ordinary path, which tries the same source
+ * through the irqfd.  A source redefined between the check and the
+ * trigger gets the trigger as the irqfd path would have given it.
+ *
+ * Return: 0 (triggered, as vxics_set_level(@irq, VXICS_LEVEL_HIGH)),
+ * -ENOENT for an undefined source, -EINVAL for an LSI; nothing changed
+ * on error.
+ */
+int vxics_msi_trigger(struct vxics *vx, u32 irq)
+{
+	struct vxics_ics *ics;
+	struct vxics_source *src = vxics_source_find(vx, irq, &ics);
+
+	if (!src)
+		return -ENOENT;
+	if (READ_ONCE(src->flags) & VXICS_SRC_LSI)
+		return -EINVAL;
+	return vxics_set_level(vx, irq, VXICS_LEVEL_HIGH);
+}
+EXPORT_SYMBOL_NS_GPL(vxics_msi_trigger, KVM_VXICS);
+
+/**
  * vxics_source_eoi() - the source side of H_EOI (R15, R17, R18)
  * @vx: the VM's XICS
  * @irq: interrupt number from the XIRR the guest wrote

@@ -54,13 +54,14 @@ static u64 *entry_at(struct vxics_map *m, u32 hwirq)
  * @hwirq: host hardware number (XISR), 1..2^24-1, not the IPI
  * @guest_irq: guest source number, in [VXICS_FIRST_SOURCE, VXICS_NR_IRQS)
  * @host_irq: the host's Linux irq number, kept for the caller
+ * @host_data: kept for the caller's real-mode side (stable with the slot)
  *
  * Return: the slot number (>= 0), -EINVAL for a number out of range,
  * -EBUSY if @hwirq is mapped already, -ENOSPC at VXICS_MAP_SLOTS mappings,
  * -ENOMEM.  On error the map is unchanged.
  */
 int vxics_map_add(struct vxics_map *m, u32 hwirq, u32 guest_irq,
-		  u32 host_irq)
+		  u32 host_irq, void *host_data)
 {
 	struct vxics_map_slot *s;
 	u64 *page, *e;
@@ -88,6 +89,7 @@ int vxics_map_add(struct vxics_map *m, u32 hwirq, u32 guest_irq,
 	s->hwirq = hwirq;
 	s->guest_irq = guest_irq;
 	s->host_irq = host_irq;
+	s->host_data = host_data;
 	s->next = 0;
 	atomic64_set(&s->n_bypassed, 0);
 	/* the slot's contents before the entry that leads to it */
@@ -126,40 +128,77 @@ int vxics_map_del(struct vxics_map *m, u32 hwirq)
 EXPORT_SYMBOL_NS_GPL(vxics_map_del, KVM_VXICS);
 
 /**
+ * vxics_map_sync_begin() - start a grace period
+ *
+ * Called after the vxics_map_del() calls it covers and before
+ * vxics_map_sync_wait() on each reader.
+ */
+void vxics_map_sync_begin(void)
+{
+	smp_mb();	/* cleared entries before the sequence loads: map.h */
+}
+EXPORT_SYMBOL_NS_GPL(vxics_map_sync_begin, KVM_VXICS);
+
+/**
+ * vxics_map_sync_wait() - wait for one reader to leave its lookup
+ * @r: the reader
+ *
+ * Returns at once if @r is outside; else spins until it leaves (its
+ * sections are a few hundred instructions with interrupts off).
+ */
+void vxics_map_sync_wait(const struct vxics_map_reader *r)
+{
+	/* acquire: pairs with vxics_map_read_end()'s release */
+	u64 seq = smp_load_acquire(&r->seq);
+
+	if (!(seq & 1))
+		return;
+	/* inside: wait for it to leave (same pairing) */
+	while (smp_load_acquire(&r->seq) == seq)
+		cpu_relax();
+}
+EXPORT_SYMBOL_NS_GPL(vxics_map_sync_wait, KVM_VXICS);
+
+/**
+ * vxics_map_sync_end() - end a grace period: removed slots are free
+ * @m: the map
+ *
+ * Only after vxics_map_sync_wait() on every reader of @m.
+ */
+void vxics_map_sync_end(struct vxics_map *m)
+{
+	u32 slot;
+
+	while (m->pending) {
+		slot = m->pending - 1;
+		m->pending = slot_at(m, slot)->next;
+		slot_at(m, slot)->hwirq = 0;
+		slot_at(m, slot)->host_data = NULL;
+		slot_at(m, slot)->next = m->free;
+		m->free = slot + 1;
+	}
+}
+EXPORT_SYMBOL_NS_GPL(vxics_map_sync_end, KVM_VXICS);
+
+/**
  * vxics_map_synchronize() - wait out the grace period of removed mappings
- * @m: the VM's map
- * @readers: every reader of @m (the VM's vCPUs)
+ * @m: the map
+ * @readers: every reader of @m
  * @n: how many
  *
  * Waits until each reader that was inside a lookup has left it, then
- * returns the removed slots to the free list.  The readers' sections are
- * a few hundred instructions with interrupts off, so this spins.
+ * returns the removed slots to the free list.
  */
 void vxics_map_synchronize(struct vxics_map *m,
 			   struct vxics_map_reader *const *readers,
 			   unsigned int n)
 {
 	unsigned int i;
-	u32 slot;
 
-	smp_mb();	/* cleared entries before the sequence loads: map.h */
-	for (i = 0; i < n; i++) {
-		/* acquire: pairs with vxics_map_read_end()'s release */
-		u64 seq = smp_load_acquire(&readers[i]->seq);
-
-		if (!(seq & 1))
-			continue;
-		/* inside: wait for it to leave (same pairing) */
-		while (smp_load_acquire(&readers[i]->seq) == seq)
-			cpu_relax();
-	}
-	while (m->pending) {
-		slot = m->pending - 1;
-		m->pending = slot_at(m, slot)->next;
-		slot_at(m, slot)->hwirq = 0;
-		slot_at(m, slot)->next = m->free;
-		m->free = slot + 1;
-	}
+	vxics_map_sync_begin();
+	for (i = 0; i < n; i++)
+		vxics_map_sync_wait(readers[i]);
+	vxics_map_sync_end(m);
 }
 EXPORT_SYMBOL_NS_GPL(vxics_map_synchronize, KVM_VXICS);
 

@@ -15,8 +15,8 @@
  *
  * The grace period: a real-mode reader brackets its lookup and its use of
  * the slot with vxics_map_read_begin()/_end() on a struct
- * vxics_map_reader of its own (one per vCPU, in the linear map), whose
- * sequence is odd inside.  Removal clears the entry, then
+ * vxics_map_reader of its own (the KVM glue has one per host CPU, in the
+ * linear map), whose sequence is odd inside.  Removal clears the entry, then
  * vxics_map_synchronize() waits until each reader that was inside has
  * left; only then does the slot go back to the free list.  RCU does not
  * do here: a POWER8 secondary thread running a guest is idle as far as
@@ -58,6 +58,7 @@ struct vxics_map_slot {
 	u32 guest_irq;
 	u32 host_irq;		/* the host's Linux irq, for the glue */
 	u32 next;		/* free and pending lists: slot + 1, 0 ends */
+	void *host_data;	/* the glue's: what the host EOI needs */
 	atomic64_t n_bypassed;	/* delivered by the bypass */
 };
 
@@ -71,17 +72,20 @@ struct vxics_map {
 	u32 n_mapped;
 };
 
-/* A real-mode reader of a map: one per vCPU. */
+/* A real-mode reader of a map: one per host CPU in the KVM glue. */
 struct vxics_map_reader {
 	u64 seq;		/* odd while inside a lookup */
 };
 
 int vxics_map_add(struct vxics_map *m, u32 hwirq, u32 guest_irq,
-		  u32 host_irq);
+		  u32 host_irq, void *host_data);
 int vxics_map_del(struct vxics_map *m, u32 hwirq);
 void vxics_map_synchronize(struct vxics_map *m,
 			   struct vxics_map_reader *const *readers,
 			   unsigned int n);
+void vxics_map_sync_begin(void);
+void vxics_map_sync_wait(const struct vxics_map_reader *r);
+void vxics_map_sync_end(struct vxics_map *m);
 void vxics_map_destroy(struct vxics_map *m);
 
 static __always_inline void vxics_map_read_begin(struct vxics_map_reader *r)

@@ -30,7 +30,7 @@ static void vxics_map_add_find_del_b1(struct kunit *test)
 	u64 e;
 	int slot;
 
-	slot = vxics_map_add(m, 0x12345, 0x1001, 77);
+	slot = vxics_map_add(m, 0x12345, 0x1001, 77, &r);
 	KUNIT_ASSERT_GE(test, slot, 0);
 	vxics_map_read_begin(&r);
 	e = vxics_map_find(m, 0x12345);
@@ -39,6 +39,7 @@ static void vxics_map_add_find_del_b1(struct kunit *test)
 	s = vxics_map_slot(m, e);
 	KUNIT_EXPECT_EQ(test, s->hwirq, 0x12345);
 	KUNIT_EXPECT_EQ(test, s->host_irq, 77);
+	KUNIT_EXPECT_PTR_EQ(test, s->host_data, (void *)&r);
 	KUNIT_EXPECT_EQ(test, vxics_map_find(m, 0x12346), 0);
 	KUNIT_EXPECT_EQ(test, vxics_map_find(m, 0x345), 0);
 	vxics_map_read_end(&r);
@@ -62,14 +63,14 @@ static void vxics_map_bad_arguments_change_nothing_b1(struct kunit *test)
 	struct vxics_map *m = map_new(test);
 	unsigned int i;
 
-	KUNIT_ASSERT_GE(test, vxics_map_add(m, 0x800, 0x1000, 1), 0);
+	KUNIT_ASSERT_GE(test, vxics_map_add(m, 0x800, 0x1000, 1, NULL), 0);
 	for (i = 0; i < ARRAY_SIZE(bad_hw); i++)
-		KUNIT_EXPECT_EQ(test, vxics_map_add(m, bad_hw[i], 0x1002, 1),
+		KUNIT_EXPECT_EQ(test, vxics_map_add(m, bad_hw[i], 0x1002, 1, NULL),
 				-EINVAL);
 	for (i = 0; i < ARRAY_SIZE(bad_guest); i++)
-		KUNIT_EXPECT_EQ(test, vxics_map_add(m, 0x801, bad_guest[i], 1),
+		KUNIT_EXPECT_EQ(test, vxics_map_add(m, 0x801, bad_guest[i], 1, NULL),
 				-EINVAL);
-	KUNIT_EXPECT_EQ(test, vxics_map_add(m, 0x800, 0x1003, 1), -EBUSY);
+	KUNIT_EXPECT_EQ(test, vxics_map_add(m, 0x800, 0x1003, 1, NULL), -EBUSY);
 	KUNIT_EXPECT_EQ(test, vxics_map_del(m, 0x801), -ENOENT);
 	KUNIT_EXPECT_EQ(test, vxics_map_del(m, BIT(VXICS_MAP_HW_BITS)), -ENOENT);
 	KUNIT_EXPECT_EQ(test, vxics_map_find(m, 0x801), 0);
@@ -97,11 +98,11 @@ static void vxics_map_capacity_and_slot_reuse_b3(struct kunit *test)
 	int slot, bad = 0;
 
 	for (i = 0; i < VXICS_MAP_SLOTS; i++)
-		if (vxics_map_add(m, spread(i), 0x1000 + i % 0x1000, i) < 0)
+		if (vxics_map_add(m, spread(i), 0x1000 + i % 0x1000, i, NULL) < 0)
 			bad++;
 	KUNIT_EXPECT_EQ(test, bad, 0);
 	KUNIT_EXPECT_EQ(test, m->n_mapped, VXICS_MAP_SLOTS);
-	KUNIT_EXPECT_EQ(test, vxics_map_add(m, 5, 0x1000, 0), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, vxics_map_add(m, 5, 0x1000, 0, NULL), -ENOSPC);
 	for (i = 0; i < VXICS_MAP_SLOTS; i++)
 		if (vxics_map_guest(vxics_map_find(m, spread(i))) !=
 		    0x1000 + i % 0x1000)
@@ -113,10 +114,10 @@ static void vxics_map_capacity_and_slot_reuse_b3(struct kunit *test)
 	       VXICS_MAP_SLOT_MASK;
 	KUNIT_EXPECT_EQ(test, vxics_map_del(m, hw), 0);
 	/* not reused before the grace period */
-	KUNIT_EXPECT_EQ(test, vxics_map_add(m, 5, 0x1000, 0), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, vxics_map_add(m, 5, 0x1000, 0, NULL), -ENOSPC);
 	vxics_map_synchronize(m, rs, 1);
-	KUNIT_EXPECT_EQ(test, vxics_map_add(m, 5, 0x1000, 0), slot);
-	KUNIT_EXPECT_EQ(test, vxics_map_add(m, 6, 0x1000, 0), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, vxics_map_add(m, 5, 0x1000, 0, NULL), slot);
+	KUNIT_EXPECT_EQ(test, vxics_map_add(m, 6, 0x1000, 0, NULL), -ENOSPC);
 	map_free(m);
 }
 

@@ -1144,7 +1144,31 @@ static void vxics_icp_set_resends_r32(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, poll(t, 0), POLL(0xff, 16, 0xff));
 }
 
+/*
+ * B4: the bypass triggers a guest source as the irqfd path would, but
+ * only an MSI: an LSI or an undefined source is refused, unchanged, and
+ * the interrupt is left to the host path.
+ */
+static void vxics_bypass_trigger_msi_only_b4(struct kunit *test)
+{
+	struct tctx *t = test->priv;
+	struct tsnap *s;
+
+	def_src(test, 16, 0, 5, false);
+	def_src(test, 17, 0, 5, true);
+	vxics_h_cppr(&t->vx, &t->icp[0], 0xff);
+	KUNIT_EXPECT_EQ(test, vxics_msi_trigger(&t->vx, 16), 0);
+	KUNIT_EXPECT_EQ(test, vxics_ics_find(&t->vx, 16)->src[16].n_triggers, 1);
+	KUNIT_EXPECT_EQ(test, xirr(t, 0), 0xff000010ULL);
+	s = snap_new(test);
+	KUNIT_EXPECT_EQ(test, vxics_msi_trigger(&t->vx, 17), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vxics_msi_trigger(&t->vx, 18), -ENOENT);
+	KUNIT_EXPECT_EQ(test, vxics_msi_trigger(&t->vx, 2), -ENOENT);
+	expect_unchanged(test, s);
+}
+
 static struct kunit_case vxics_rule_cases[] = {
+	KUNIT_CASE(vxics_bypass_trigger_msi_only_b4),
 	KUNIT_CASE(vxics_source_number_range_r1),
 	KUNIT_CASE(vxics_block_addressing_r2),
 	KUNIT_CASE(vxics_new_source_masked_r3),

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vxics passthrough bypass, real-mode half (B4-B6): a host interrupt that
+ * arrives while this CPU runs a vCPU, found in that VM's map, goes
+ * straight into the guest's ICS/ICP and is EOI'd on the host, and KVM
+ * re-enters the guest.  Anything else is left to the host's ordinary
+ * path (host handler, VFIO eventfd, irqfd), counted by reason.
+ *
+ *   host ICP --XIRR--> kvmppc_read_one_intr() --> vxics_rm_host_irq()
+ *        map lookup --> vxics_msi_trigger() (the hcalls' core)
+ *        --> PHB3 MSI EOI + host ICP EOI --> back into the guest
+ *
+ * Built into the kernel image with the core: KVM-HV's exit path (also in
+ * the image) calls it with the MMU off.  Why each access is safe there:
+ * the vcpu, kvm, our kvmppc_xics/kvmppc_icp and struct vxics_bypass with
+ * its map pages are kzalloc'd, and so is the readers' array (linear map).
+ * Per-CPU data is not: with percpu_alloc=page even the first chunk is
+ * vmalloc'd, so the two per-CPU counters this file bumps (the irq's and
+ * kstat's) are reached through their physical address.  OPAL is called
+ * in its real-mode form.  Nothing here is traced or instrumented (see the
+ * Makefile), prints or sleeps; the ICS lock is our own spinning lock.
+ *
+ * Exactly one path per interrupt: this function either EOIs the host
+ * interrupt itself and clears the saved XIRR (the host never sees it), or
+ * touches neither and the host's handler takes and EOIs it.  A mapping
+ * being removed is waited out by vxics_bypass_synchronize() before what
+ * it refers to (the irq_desc) can go.
+ *
+ * Credit: the exit-path hook point, its return codes and the PHB3 MSI EOI
+ * through OPAL follow upstream KVM's passthrough in book3s_hv_rm_xics.c
+ * and book3s_hv_builtin.c; the map, the grace period and the code are
+ * our own.
+ */
+#include <linux/irq.h>
+#include <linux/irqdesc.h>
+#include <linux/kernel_stat.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+#include <asm/kvm_book3s_asm.h>
+#include <asm/kvm_vxics.h>
+#include <asm/opal.h>
+#include <asm/pnv-pci.h>
+#include "glue.h"
+
+#undef MODULE_PARAM_PREFIX
+#define MODULE_PARAM_PREFIX "vxics."
+
+/* B8: the global switch; off, every interrupt takes the host path */
+bool vxics_bypass_on = true;
+EXPORT_SYMBOL_NS_GPL(vxics_bypass_on, KVM_VXICS);
+module_param_named(bypass, vxics_bypass_on, bool, 0644);
+MODULE_PARM_DESC(bypass, "deliver VFIO MSIs into KVM guests in real mode");
+
+/*
+ * The map's readers (map.h), one per host CPU, indexed by the CPU number
+ * the paca holds; a cache line each, so CPUs do not share one.
+ */
+struct vxics_rm_reader {
+	struct vxics_map_reader r;
+} ____cacheline_aligned_in_smp;
+
+static struct vxics_rm_reader *vxics_rm_readers;
+
+static int __init vxics_bypass_rm_init(void)
+{
+	/* without it no lookup starts: every interrupt takes the host path */
+	vxics_rm_readers = kcalloc(nr_cpu_ids, sizeof(*vxics_rm_readers),
+				   GFP_KERNEL);
+	return 0;
+}
+subsys_initcall(vxics_bypass_rm_init);
+
+/* A per-CPU object's address real mode can use: see the top of the file */
+static void *rm_addr(void *p)
+{
+	return is_vmalloc_addr(p) ? (void *)vmalloc_to_phys(p) : p;
+}
+
+/*
+ * /proc/interrupts stays true: a bypassed interrupt counts on its host
+ * irq, on the CPU that took it, as the host handler would have counted
+ * it (the total too).
+ */
+static void rm_count_host_irq(struct irq_desc *desc)
+{
+	unsigned int cpu = raw_smp_processor_id();
+	unsigned int *count = rm_addr(per_cpu_ptr(desc->kstat_irqs, cpu));
+	unsigned long *sum = rm_addr(per_cpu_ptr(&kstat.irqs_sum, cpu));
+
+	(*count)++;
+	(*sum)++;
+}
+
+/*
+ * EOI a host MSI the bypass delivered: first the PHB3 (it holds further
+ * MSIs of this vector until told), then this CPU's ICP, which restores
+ * the CPPR the XIRR read raised.  @again: OPAL says another interrupt
+ * waits.
+ */
+static void rm_host_eoi(struct irq_desc *desc, __be32 xirr, bool *again)
+{
+	void __iomem *icp = local_paca->kvm_hstate.xics_phys;
+
+	pnv_opal_pci_msi_eoi(irq_desc_get_irq_data(desc));
+	iosync();	/* the PHB's EOI before the ICP's */
+	if (icp)	/* written back as read: raw, big-endian */
+		__raw_rm_writel((__force u32)xirr, icp + XICS_XIRR);
+	else
+		*again = opal_int_eoi(be32_to_cpu(xirr)) > 0;
+}
+
+/**
+ * vxics_rm_host_irq() - a host interrupt came in while a guest ran (B4-B6)
+ * @xisr: its host hardware number, not the IPI
+ * @xirr: the host XIRR as read from the ICP (big-endian)
+ * @again: set if the host ICP has another interrupt waiting
+ *
+ * Real mode, from kvmppc_read_one_intr(), with the XIRR also saved in
+ * local_paca->kvm_hstate.saved_xirr for the host.
+ *
+ * Return: as kvmppc_read_intr(): 1, the host handles it (saved_xirr kept);
+ * -2, delivered and EOI'd, re-enter the guest; 2, delivered and EOI'd,
+ * but a kick of another vCPU is left to virtual mode.
+ */
+long vxics_rm_host_irq(u32 xisr, __be32 xirr, bool *again)
+{
+	struct kvm_vcpu *vcpu = local_paca->kvm_hstate.kvm_vcpu;
+	struct vxics_map_reader *r;
+	struct vxics_map_slot *s;
+	struct kvmppc_xics *xics;
+	struct vxics_bypass *bp;
+	struct kvmppc_icp *icp;
+	u64 e;
+
+	/*
+	 * The vCPU runs on this CPU, so its VM's XICS is alive: release
+	 * takes every vCPU's mutex before it tears anything down.
+	 */
+	if (!vcpu || !vcpu->arch.icp)
+		return 1;
+	icp = vcpu->arch.icp;
+	xics = READ_ONCE(vcpu->kvm->arch.xics);
+	if (!xics)
+		return 1;
+	if (!READ_ONCE(vxics_bypass_on)) {
+		icp->n_fallback[VXICS_FB_OFF]++;
+		return 1;
+	}
+	/* pairs with the release publishing it in bypass.c */
+	bp = smp_load_acquire(&xics->bypass);
+	if (!bp || unlikely(!vxics_rm_readers)) {
+		icp->n_fallback[VXICS_FB_UNMAPPED]++;
+		return 1;
+	}
+
+	r = &vxics_rm_readers[raw_smp_processor_id()].r;
+	vxics_map_read_begin(r);
+	e = vxics_map_find(&bp->map, xisr);
+	if (!e) {
+		vxics_map_read_end(r);
+		icp->n_fallback[VXICS_FB_UNMAPPED]++;
+		return 1;
+	}
+	if (vxics_msi_trigger(&xics->core, vxics_map_guest(e))) {
+		vxics_map_read_end(r);
+		icp->n_fallback[VXICS_FB_SOURCE]++;
+		return 1;
+	}
+	s = vxics_map_slot(&bp->map, e);
+	atomic64_inc(&s->n_bypassed);
+	rm_count_host_irq(s->host_data);
+	rm_host_eoi(s->host_data, xirr, again);
+	/* the slot and its irq_desc are not touched after this */
+	vxics_map_read_end(r);
+
+	local_paca->kvm_hstate.saved_xirr = 0;
+	icp->n_bypassed++;
+	if (!icp->rm_work)
+		return -2;
+	icp->n_bypass_deferred++;
+	return 2;
+}
+
+/**
+ * vxics_bypass_synchronize() - the grace period of removed mappings
+ * @m: a VM's map, after vxics_map_del()
+ *
+ * Every host CPU is a reader (a vCPU of the VM may run on any), so wait
+ * for each that is inside a lookup, then free the removed slots.  Callers
+ * hold the bypass mutex (bypass.c).
+ */
+void vxics_bypass_synchronize(struct vxics_map *m)
+{
+	unsigned int cpu;
+
+	vxics_map_sync_begin();
+	for_each_possible_cpu(cpu)
+		if (vxics_rm_readers)	/* else no lookup ever starts */
+			vxics_map_sync_wait(&vxics_rm_readers[cpu].r);
+	vxics_map_sync_end(m);
+}
+EXPORT_SYMBOL_NS_GPL(vxics_bypass_synchronize, KVM_VXICS);
