@@ -228,7 +228,8 @@ vmtest-pci: kernel initramfs
 		--timeout 600 --log out/vmtest-pci.log
 
 demo: kernel initramfs
-	@$(VMRUN) --demo --append vxics.demo --timeout 300 --log out/demo.log
+	@$(VMRUN) --demo --pci $(PCI_DEVICES) --append vxics.demo --timeout 300 \
+		--log out/demo.log
 
 utest: deps
 	@$(MAKE) -s -C tools/testing/vxics run

@@ -8,9 +8,18 @@
  * (bypass_rm.c) looks up.  vxics_bypass_map()/_unmap() are the one way in
  * (an explicit VFIO interface will call them too).
  *
- * Locking: one mutex, vxics_bypass_mutex, serializes every map writer and
- * the teardown; it nests inside the irq bypass manager's lock and inside
- * kvm->lock and vcpu->mutex, and nothing is taken under it, so no cycle
+ * Steering (B7): a host interrupt follows the vCPU its guest source
+ * targets.  At map time, when one arrives on a CPU running another vCPU
+ * of the VM (real mode asks, virtual mode moves it) and when one takes
+ * the host path (irqfd injection), it is moved through genirq to the
+ * hardware thread that vCPU runs on, so /proc/irq/N/smp_affinity stays
+ * true.  The host irq is looked up by guest source in an xarray (virtual
+ * mode only), so nothing is steered that is no longer mapped.
+ *
+ * Locking: one mutex, vxics_bypass_mutex, serializes every map writer,
+ * every steer and the teardown; it nests inside the irq bypass manager's
+ * lock, kvm->lock, vcpu->mutex and kvm->irq_srcu, and takes under itself
+ * only spinning locks (the xarray's, the irq descriptor's), so no cycle
  * with VFIO's release path can form (upstream's pairing takes kvm->lock
  * under the manager's lock).  A pairing that cannot be mapped is still
  * accepted: its interrupts keep the irqfd path, and nothing failed that
@@ -22,7 +31,9 @@
 #include <linux/kvm_host.h>
 #include <linux/kvm_irqfd.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/seq_file.h>
+#include <linux/xarray.h>
 #include <asm/kvm_vxics.h>
 #include <asm/pnv-pci.h>
 #include "glue.h"
@@ -43,6 +54,7 @@ static struct vxics_bypass *bypass_of(struct kvm *kvm, bool create)
 	bp = kzalloc(sizeof(*bp), GFP_KERNEL);
 	if (!bp)
 		return NULL;
+	xa_init(&bp->by_guest);
 	/* pairs with the acquire in vxics_rm_host_irq() */
 	smp_store_release(&xics->bypass, bp);
 	return bp;
@@ -55,6 +67,94 @@ static u32 host_hwirq(unsigned int host_irq)
 
 	d = irq_domain_get_irq_data(irq_get_default_host(), host_irq);
 	return d ? irqd_to_hwirq(d) : 0;
+}
+
+/*
+ * Move @host_irq to @cpu through genirq (so /proc/irq/N/smp_affinity
+ * shows it) unless it is there already.  Under vxics_bypass_mutex, with
+ * @host_irq mapped: VFIO frees it only after unmapping it.
+ */
+static void steer_locked(struct vxics_bypass *bp, unsigned int host_irq,
+			 int cpu)
+{
+	const struct cpumask *now = irq_get_affinity_mask(host_irq);
+
+	if (!now || (cpumask_weight(now) == 1 && cpumask_test_cpu(cpu, now)))
+		return;
+	if (!irq_set_affinity(host_irq, cpumask_of(cpu)))
+		bp->n_steers++;
+}
+
+/**
+ * vxics_bypass_target_cpu() - the host CPU a guest source's vCPU runs on
+ * @xics: the VM's XICS, alive (an RCU reader, or a vCPU in KVM_RUN)
+ * @irq: a guest source
+ *
+ * Return: the hardware thread where the vCPU its server names last ran
+ * (or was last loaded), or -1 if there is none or the source is masked.
+ */
+int vxics_bypass_target_cpu(struct kvmppc_xics *xics, u32 irq)
+{
+	struct vxics_icp *icp;
+	struct kvm_vcpu *vcpu;
+	u32 server, prio;
+	int cpu;
+
+	if (!xics || vxics_get_xive(&xics->core, irq, &server, &prio) ||
+	    prio == 0xff)
+		return -1;
+	icp = vxics_icp_find(&xics->core, server);
+	if (!icp)
+		return -1;
+	vcpu = vxics_to_icp(icp)->vcpu;
+	cpu = READ_ONCE(vcpu->arch.thread_cpu);
+	if (cpu < 0)
+		cpu = READ_ONCE(vcpu->cpu);
+	return cpu >= 0 && cpu < nr_cpu_ids && cpu_online(cpu) ? cpu : -1;
+}
+
+/**
+ * vxics_bypass_host_path() - a mapped MSI reached the guest by irqfd (B6)
+ * @xics: the VM's XICS, under rcu_read_lock()
+ * @irq: the guest source just triggered
+ *
+ * Counts it if @irq is mapped: it came while no vCPU of the VM ran on the
+ * CPU it arrived on, or with the bypass off.
+ *
+ * Return: the CPU to steer its host interrupt to, or -1.
+ */
+int vxics_bypass_host_path(struct kvmppc_xics *xics, u32 irq)
+{
+	/* pairs with the release publishing it */
+	struct vxics_bypass *bp = smp_load_acquire(&xics->bypass);
+
+	if (!bp || !xa_load(&bp->by_guest, irq))
+		return -1;
+	atomic64_inc(&bp->n_host_path);
+	if (READ_ONCE(bp->off) || !READ_ONCE(vxics_bypass_on))
+		return -1;
+	return vxics_bypass_target_cpu(xics, irq);
+}
+
+/**
+ * vxics_bypass_steer() - move a guest source's host interrupt to a CPU (B7)
+ * @kvm: the VM
+ * @irq: the guest source
+ * @cpu: where its vCPU runs (vxics_bypass_target_cpu())
+ *
+ * Process context.  Nothing happens if @irq is not mapped (any more).
+ */
+void vxics_bypass_steer(struct kvm *kvm, u32 irq, int cpu)
+{
+	struct vxics_bypass *bp;
+	void *v;
+
+	mutex_lock(&vxics_bypass_mutex);
+	bp = bypass_of(kvm, false);
+	v = bp ? xa_load(&bp->by_guest, irq) : NULL;
+	if (v)
+		steer_locked(bp, xa_to_value(v), cpu);
+	mutex_unlock(&vxics_bypass_mutex);
 }
 
 /**
@@ -75,8 +175,8 @@ int vxics_bypass_map(struct kvm *kvm, unsigned int host_irq, u32 guest_irq)
 {
 	struct irq_desc *desc = irq_to_desc(host_irq);
 	struct vxics_bypass *bp;
+	int ret, cpu;
 	u32 hwirq;
-	int ret;
 
 	if (!desc)
 		return -EINVAL;
@@ -87,10 +187,28 @@ int vxics_bypass_map(struct kvm *kvm, unsigned int host_irq, u32 guest_irq)
 		return -EINVAL;
 	mutex_lock(&vxics_bypass_mutex);
 	bp = bypass_of(kvm, true);
-	if (!bp)
+	if (!bp) {
 		ret = kvm->arch.xics_device ? -ENOMEM : -ENODEV;
-	else
-		ret = vxics_map_add(&bp->map, hwirq, guest_irq, host_irq, desc);
+		goto out;
+	}
+	ret = vxics_map_add(&bp->map, hwirq, guest_irq, host_irq, desc);
+	if (ret < 0)
+		goto out;
+	ret = xa_err(xa_store(&bp->by_guest, guest_irq,
+			      xa_mk_value(host_irq), GFP_KERNEL));
+	if (ret) {
+		vxics_map_del(&bp->map, hwirq);
+		vxics_bypass_synchronize(&bp->map);
+		goto out;
+	}
+	/* B7: start where the source's vCPU runs, if the guest set one */
+	rcu_read_lock();
+	cpu = vxics_bypass_target_cpu(rcu_dereference_raw(kvm->arch.xics),
+				      guest_irq);
+	rcu_read_unlock();
+	if (cpu >= 0)
+		steer_locked(bp, host_irq, cpu);
+out:
 	mutex_unlock(&vxics_bypass_mutex);
 	return ret < 0 ? ret : 0;
 }
@@ -111,13 +229,17 @@ int vxics_bypass_unmap(struct kvm *kvm, unsigned int host_irq)
 	struct vxics_bypass *bp;
 	int ret = -ENOENT;
 	u32 hwirq = host_hwirq(host_irq);
+	u64 e;
 
 	mutex_lock(&vxics_bypass_mutex);
 	bp = bypass_of(kvm, false);
-	if (bp && hwirq)
+	e = bp && hwirq ? vxics_map_find(&bp->map, hwirq) : 0;
+	if (e) {
+		xa_cmpxchg(&bp->by_guest, vxics_map_guest(e),
+			   xa_mk_value(host_irq), NULL, GFP_KERNEL);
 		ret = vxics_map_del(&bp->map, hwirq);
-	if (!ret)
 		vxics_bypass_synchronize(&bp->map);
+	}
 	mutex_unlock(&vxics_bypass_mutex);
 	return ret;
 }
@@ -182,6 +304,48 @@ void vxics_irq_bypass_del_producer(struct irq_bypass_consumer *cons,
 EXPORT_SYMBOL_GPL(vxics_irq_bypass_del_producer);
 
 /**
+ * vxics_bypass_set_vm() - switch the bypass on or off for one VM (B8)
+ * @kvm: the VM
+ * @on: the new state
+ *
+ * Takes effect for the next interrupt; an interrupt the bypass does not
+ * take goes the host path whole, so switching under load loses nothing.
+ *
+ * Return: 0, -ENODEV without an XICS device, -ENOMEM.
+ */
+int vxics_bypass_set_vm(struct kvm *kvm, bool on)
+{
+	struct vxics_bypass *bp;
+
+	mutex_lock(&vxics_bypass_mutex);
+	bp = bypass_of(kvm, true);
+	if (bp)
+		WRITE_ONCE(bp->off, !on);
+	mutex_unlock(&vxics_bypass_mutex);
+	if (!bp)
+		return READ_ONCE(kvm->arch.xics_device) ? -ENOMEM : -ENODEV;
+	return 0;
+}
+
+/**
+ * vxics_bypass_vm_on() - whether the bypass is on for one VM
+ * @kvm: the VM
+ *
+ * Return: false if switched off for @kvm (not looking at vxics.bypass).
+ */
+bool vxics_bypass_vm_on(struct kvm *kvm)
+{
+	struct vxics_bypass *bp;
+	bool on;
+
+	mutex_lock(&vxics_bypass_mutex);
+	bp = bypass_of(kvm, false);
+	on = !bp || !bp->off;
+	mutex_unlock(&vxics_bypass_mutex);
+	return on;
+}
+
+/**
  * vxics_bypass_free_vm() - free a VM's bypass state with the VM
  * @kvm: the VM being destroyed; no vCPU runs, its irqfds are gone
  */
@@ -193,6 +357,7 @@ void vxics_bypass_free_vm(struct kvm *kvm)
 		return;
 	mutex_lock(&vxics_bypass_mutex);
 	vxics_map_destroy(&xics->bypass->map);
+	xa_destroy(&xics->bypass->by_guest);
 	kfree(xics->bypass);
 	xics->bypass = NULL;
 	mutex_unlock(&vxics_bypass_mutex);
@@ -211,9 +376,11 @@ void vxics_bypass_show(struct seq_file *m, struct kvmppc_xics *xics)
 
 	mutex_lock(&vxics_bypass_mutex);
 	bp = xics->bypass;
-	seq_printf(m, "bypass: %s, %u mapped\n",
-		   READ_ONCE(vxics_bypass_on) ? "on" : "off",
-		   bp ? bp->map.n_mapped : 0);
+	seq_printf(m, "bypass: %s, %u mapped, %lld by the host path, %llu steers\n",
+		   READ_ONCE(vxics_bypass_on) && !(bp && bp->off) ? "on" : "off",
+		   bp ? bp->map.n_mapped : 0,
+		   bp ? atomic64_read(&bp->n_host_path) : 0,
+		   bp ? bp->n_steers : 0);
 	for (c = 0; bp && c < VXICS_MAP_CHUNKS && bp->map.chunk[c]; c++) {
 		for (i = 0; i < VXICS_MAP_CHUNK; i++) {
 			struct vxics_map_slot *s = &bp->map.chunk[c][i];

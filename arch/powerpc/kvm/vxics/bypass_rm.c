@@ -131,6 +131,7 @@ long vxics_rm_host_irq(u32 xisr, __be32 xirr, bool *again)
 	struct kvmppc_xics *xics;
 	struct vxics_bypass *bp;
 	struct kvmppc_icp *icp;
+	u32 server;
 	u64 e;
 
 	/*
@@ -143,12 +144,12 @@ long vxics_rm_host_irq(u32 xisr, __be32 xirr, bool *again)
 	xics = READ_ONCE(vcpu->kvm->arch.xics);
 	if (!xics)
 		return 1;
-	if (!READ_ONCE(vxics_bypass_on)) {
+	/* pairs with the release publishing it in bypass.c */
+	bp = smp_load_acquire(&xics->bypass);
+	if (!READ_ONCE(vxics_bypass_on) || (bp && READ_ONCE(bp->off))) {
 		icp->n_fallback[VXICS_FB_OFF]++;
 		return 1;
 	}
-	/* pairs with the release publishing it in bypass.c */
-	bp = smp_load_acquire(&xics->bypass);
 	if (!bp || unlikely(!vxics_rm_readers)) {
 		icp->n_fallback[VXICS_FB_UNMAPPED]++;
 		return 1;
@@ -162,7 +163,7 @@ long vxics_rm_host_irq(u32 xisr, __be32 xirr, bool *again)
 		icp->n_fallback[VXICS_FB_UNMAPPED]++;
 		return 1;
 	}
-	if (vxics_msi_trigger(&xics->core, vxics_map_guest(e))) {
+	if (vxics_msi_trigger(&xics->core, vxics_map_guest(e), &server)) {
 		vxics_map_read_end(r);
 		icp->n_fallback[VXICS_FB_SOURCE]++;
 		return 1;
@@ -176,6 +177,15 @@ long vxics_rm_host_irq(u32 xisr, __be32 xirr, bool *again)
 
 	local_paca->kvm_hstate.saved_xirr = 0;
 	icp->n_bypassed++;
+	/*
+	 * For another vCPU: the host interrupt's affinity is not where that
+	 * vCPU runs; ask virtual mode to move it there (B7).
+	 */
+	if (server != icp->core.server) {
+		icp->n_bypass_elsewhere++;
+		icp->rm_steer_irq = vxics_map_guest(e);
+		icp->rm_work |= VXICS_RM_STEER;
+	}
 	if (!icp->rm_work)
 		return -2;
 	icp->n_bypass_deferred++;

@@ -82,6 +82,14 @@ static void vxics_do_rm_work(struct kvm_vcpu *vcpu)
 		kvm_notify_acked_irq(vcpu->kvm, 0, icp->rm_eoi_irq);
 		icp->n_notifies++;
 	}
+	if (work & VXICS_RM_STEER) {
+		/* this vCPU runs in KVM_RUN: the XICS cannot go meanwhile */
+		int cpu = vxics_bypass_target_cpu(vcpu->kvm->arch.xics,
+						  icp->rm_steer_irq);
+
+		if (cpu >= 0)
+			vxics_bypass_steer(vcpu->kvm, icp->rm_steer_irq, cpu);
+	}
 	icp->n_rm_kick = 0;
 	icp->rm_work = 0;
 }
@@ -236,7 +244,10 @@ int kvmppc_xics_int_off(struct kvm *kvm, u32 irq)
  * @line_status: unused
  *
  * Runs under rcu_read_lock() so that releasing the device can wait for
- * injections in flight before it frees what they use.
+ * injections in flight before it frees what they use.  An MSI the bypass
+ * maps comes here when it took the host path: its host interrupt is then
+ * steered to where the target vCPU runs, outside that section (a mutex).
+ * Process context (KVM_IRQ_LINE, the irqfd's injection work).
  *
  * Return: 0; -EINVAL, changing nothing, for an undefined source or any
  * other @level; -ENODEV without XICS.
@@ -245,7 +256,7 @@ int kvmppc_xics_set_irq(struct kvm *kvm, int irq_source_id, u32 irq,
 			int level, bool line_status)
 {
 	struct kvmppc_xics *xics;
-	int ret = -ENODEV;
+	int ret = -ENODEV, cpu = -1;
 
 	/* R33: the values QEMU and irqfd use; anything else is refused */
 	switch ((u32)level) {
@@ -265,7 +276,12 @@ int kvmppc_xics_set_irq(struct kvm *kvm, int irq_source_id, u32 irq,
 	xics = rcu_dereference_raw(kvm->arch.xics);
 	if (xics)
 		ret = vxics_set_level(&xics->core, irq, level);
+	/* a passed-through MSI that took the host path: steer it (B7) */
+	if (!ret && level == VXICS_LEVEL_HIGH && READ_ONCE(xics->bypass))
+		cpu = vxics_bypass_host_path(xics, irq);
 	rcu_read_unlock();
+	if (cpu >= 0)
+		vxics_bypass_steer(kvm, irq, cpu);
 	return ret;
 }
 
@@ -428,8 +444,9 @@ static int vxics_debugfs_show(struct seq_file *m, void *private)
 			   atomic64_read(&c->n_rejects), atomic64_read(&c->n_resends),
 			   icp->n_rm_hcalls, icp->n_rm_deferred, icp->n_vm_hcalls,
 			   icp->n_kicks, icp->n_notifies);
-		seq_printf(m, "    bypassed %llu bypass-deferred %llu fallback: off %llu unmapped %llu source %llu\n",
+		seq_printf(m, "    bypassed %llu bypass-deferred %llu bypass-elsewhere %llu fallback: off %llu unmapped %llu source %llu\n",
 			   icp->n_bypassed, icp->n_bypass_deferred,
+			   icp->n_bypass_elsewhere,
 			   icp->n_fallback[VXICS_FB_OFF],
 			   icp->n_fallback[VXICS_FB_UNMAPPED],
 			   icp->n_fallback[VXICS_FB_SOURCE]);
@@ -438,6 +455,26 @@ static int vxics_debugfs_show(struct seq_file *m, void *private)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vxics_debugfs);
+
+/* vxics_bypass: this VM's bypass switch (B8), 1 on, 0 off */
+static int vxics_bypass_vm_get(void *data, u64 *val)
+{
+	struct kvmppc_xics *xics = data;
+
+	*val = vxics_bypass_vm_on(xics->kvm);
+	return 0;
+}
+
+static int vxics_bypass_vm_set(void *data, u64 val)
+{
+	struct kvmppc_xics *xics = data;
+
+	if (val > 1)
+		return -EINVAL;
+	return vxics_bypass_set_vm(xics->kvm, val);
+}
+DEFINE_DEBUGFS_ATTRIBUTE(vxics_bypass_vm_fops, vxics_bypass_vm_get,
+			 vxics_bypass_vm_set, "%llu\n");
 
 /* --- the device --- */
 
@@ -523,6 +560,10 @@ static void vxics_dev_init(struct kvm_device *dev)
 	xics->dentry = debugfs_create_file("vxics", 0444,
 					   xics->kvm->debugfs_dentry, xics,
 					   &vxics_debugfs_fops);
+	xics->bypass_dentry =
+		debugfs_create_file_unsafe("vxics_bypass", 0644,
+					   xics->kvm->debugfs_dentry, xics,
+					   &vxics_bypass_vm_fops);
 }
 
 /*
@@ -549,6 +590,7 @@ static void vxics_dev_release(struct kvm_device *dev)
 	unsigned long i;
 
 	debugfs_remove(xics->dentry);
+	debugfs_remove(xics->bypass_dentry);
 	kvm_for_each_vcpu(i, vcpu, kvm)
 		mutex_lock_nest_lock(&vcpu->mutex, &kvm->lock);
 	kvm_for_each_vcpu(i, vcpu, kvm)

@@ -27,6 +27,7 @@
 #define VXICS_RM_KICK_ALL	BIT(1)
 #define VXICS_RM_NOTIFY		BIT(2)	/* run ack notifiers for rm_eoi_irq */
 #define VXICS_RM_DONE		BIT(3)	/* the hcall itself completed, rm_ret */
+#define VXICS_RM_STEER		BIT(4)	/* steer rm_steer_irq's host irq (B7) */
 
 #define VXICS_RM_MAX_KICKS	4
 
@@ -49,6 +50,11 @@ enum vxics_fallback {
  */
 struct vxics_bypass {
 	struct vxics_map map;
+	bool off;		/* this VM's switch (B8); read in real mode */
+	/* virtual mode: guest source -> xa_mk_value(host irq) */
+	struct xarray by_guest;
+	atomic64_t n_host_path;	/* mapped interrupts injected through irqfd */
+	u64 n_steers;		/* host irq affinity moves (B7) */
 };
 
 struct kvmppc_icp {
@@ -62,6 +68,7 @@ struct kvmppc_icp {
 	u32 rm_work;
 	long rm_ret;
 	u32 rm_eoi_irq;
+	u32 rm_steer_irq;
 	u8 n_rm_kick;
 	struct kvm_vcpu *rm_kick[VXICS_RM_MAX_KICKS];
 	/* statistics, shown in debugfs */
@@ -73,6 +80,7 @@ struct kvmppc_icp {
 	/* host interrupts taken while this vCPU ran, in real mode (B9) */
 	u64 n_bypassed;		/* delivered into the guest by the bypass */
 	u64 n_bypass_deferred;	/* ... whose kick was left to virtual mode */
+	u64 n_bypass_elsewhere;	/* ... for another vCPU: wrong CPU (B9) */
 	u64 n_fallback[VXICS_FB_NR];
 };
 
@@ -93,6 +101,7 @@ struct kvmppc_xics {
 	struct kvm *kvm;
 	struct kvm_device *dev;
 	struct dentry *dentry;
+	struct dentry *bypass_dentry;
 	/*
 	 * NULL until a mapping exists; kept when the device is created
 	 * again (vxics_dev_create() clears only what precedes it): last.
@@ -129,5 +138,10 @@ struct seq_file;
 
 /* The bypass's virtual-mode side (bypass.c) */
 void vxics_bypass_show(struct seq_file *m, struct kvmppc_xics *xics);
+int vxics_bypass_set_vm(struct kvm *kvm, bool on);
+int vxics_bypass_host_path(struct kvmppc_xics *xics, u32 irq);
+int vxics_bypass_target_cpu(struct kvmppc_xics *xics, u32 irq);
+void vxics_bypass_steer(struct kvm *kvm, u32 irq, int cpu);
+bool vxics_bypass_vm_on(struct kvm *kvm);
 
 #endif /* _VXICS_GLUE_H */

@@ -339,6 +339,7 @@ EXPORT_SYMBOL_NS_GPL(vxics_set_level, KVM_VXICS);
  * vxics_msi_trigger() - a passed-through device's MSI, in real mode too
  * @vx: the VM's XICS
  * @irq: the guest source the host interrupt is mapped to
+ * @server: set to the source's server (the ICP it goes to) on success
  *
  * The bypass's way in (B4): only an MSI source takes it.  An LSI would
  * be asserted and never deasserted, so it is refused, as is a source
@@ -351,7 +352,7 @@ EXPORT_SYMBOL_NS_GPL(vxics_set_level, KVM_VXICS);
  * -ENOENT for an undefined source, -EINVAL for an LSI; nothing changed
  * on error.
  */
-int vxics_msi_trigger(struct vxics *vx, u32 irq)
+int vxics_msi_trigger(struct vxics *vx, u32 irq, u32 *server)
 {
 	struct vxics_ics *ics;
 	struct vxics_source *src = vxics_source_find(vx, irq, &ics);
@@ -360,6 +361,7 @@ int vxics_msi_trigger(struct vxics *vx, u32 irq)
 		return -ENOENT;
 	if (READ_ONCE(src->flags) & VXICS_SRC_LSI)
 		return -EINVAL;
+	*server = READ_ONCE(src->server);
 	return vxics_set_level(vx, irq, VXICS_LEVEL_HIGH);
 }
 EXPORT_SYMBOL_NS_GPL(vxics_msi_trigger, KVM_VXICS);

@@ -156,7 +156,7 @@ struct vxics_ics *vxics_ics_find(struct vxics *vx, u32 irq);
 
 /* Sources */
 int vxics_set_level(struct vxics *vx, u32 irq, int level);
-int vxics_msi_trigger(struct vxics *vx, u32 irq);
+int vxics_msi_trigger(struct vxics *vx, u32 irq, u32 *server);
 
 /* Hypercalls of the vCPU owning @icp; return H_SUCCESS or H_PARAMETER */
 long vxics_h_xirr(struct vxics *vx, struct vxics_icp *icp, u64 *xirr);

@@ -1153,17 +1153,19 @@ static void vxics_bypass_trigger_msi_only_b4(struct kunit *test)
 {
 	struct tctx *t = test->priv;
 	struct tsnap *s;
+	u32 server = 99;
 
 	def_src(test, 16, 0, 5, false);
 	def_src(test, 17, 0, 5, true);
 	vxics_h_cppr(&t->vx, &t->icp[0], 0xff);
-	KUNIT_EXPECT_EQ(test, vxics_msi_trigger(&t->vx, 16), 0);
+	KUNIT_EXPECT_EQ(test, vxics_msi_trigger(&t->vx, 16, &server), 0);
+	KUNIT_EXPECT_EQ(test, server, 0);
 	KUNIT_EXPECT_EQ(test, vxics_ics_find(&t->vx, 16)->src[16].n_triggers, 1);
 	KUNIT_EXPECT_EQ(test, xirr(t, 0), 0xff000010ULL);
 	s = snap_new(test);
-	KUNIT_EXPECT_EQ(test, vxics_msi_trigger(&t->vx, 17), -EINVAL);
-	KUNIT_EXPECT_EQ(test, vxics_msi_trigger(&t->vx, 18), -ENOENT);
-	KUNIT_EXPECT_EQ(test, vxics_msi_trigger(&t->vx, 2), -ENOENT);
+	KUNIT_EXPECT_EQ(test, vxics_msi_trigger(&t->vx, 17, &server), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vxics_msi_trigger(&t->vx, 18, &server), -ENOENT);
+	KUNIT_EXPECT_EQ(test, vxics_msi_trigger(&t->vx, 2, &server), -ENOENT);
 	expect_unchanged(test, s);
 }
 

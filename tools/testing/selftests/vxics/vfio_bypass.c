@@ -11,9 +11,13 @@
  *   bypass (the vCPU is in the guest when it arrives), the rest by the
  *   host path (B6); the host's /proc/interrupts counts each once;
  * - with vxics.bypass=0 (B8) every one takes the host path and still
- *   arrives once;
- * - disabling MSI-X removes the mapping (B10) and the VM, the device
- *   and the host go on unharmed.
+ *   arrives once; switching it, globally and for the VM, under a stream
+ *   of interrupts loses and duplicates none;
+ * - steered to another CPU, or the vCPU moved, the host interrupt
+ *   follows the vCPU after at most one arrival on the wrong CPU (B7);
+ * - the mapping goes with MSI-X disabled, with the device released
+ *   while the VM lives, and with the VM destroyed while MSI-X is on
+ *   (B10); the device's interrupts then reach their eventfd again.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -27,23 +31,15 @@
 #include "lib/vxt.h"
 #include "lib/vfio.h"
 #include "lib/xics.h"
+#include "lib/nic.h"
 
 GUEST_DECLARE(xics_loop);
-
-#define E1000_ICR	0x00c0
-#define E1000_ITR	0x00c4
-#define E1000_ICS	0x00c8
-#define E1000_IMS	0x00d0
-#define E1000_IMC	0x00d8
-#define E1000_EIAC	0x00dc
-#define E1000_IVAR	0x00e4
-#define CAUSE_RXQ0	0x00100000u	/* routed to MSI-X vector 0 by IVAR */
-#define IVAR_RXQ0_VEC0	0x8u
 
 #define GUEST_IRQ	0x1000
 #define IDLE_IRQ	0x1001
 #define RUN_CPU		1
 #define RAISES		40
+#define STREAM		150	/* interrupts raised while switching */
 #define BYPASS_PARAM	"/sys/module/vxics/parameters/bypass"
 /* debugfs keys: the mapping's and the vCPU's bypassed counts */
 #define MAP_BYPASSED	"guest 0x1000 bypassed "
@@ -95,109 +91,87 @@ static long long dbg_num(const char *key)
 	return p ? strtoll(p + strlen(key), NULL, 0) : -1;
 }
 
-/* The host's count of @irq over all CPUs in /proc/interrupts, or -1 */
-static long long host_count(int irq)
+static struct vxv_dev *stream_dev;
+static volatile int stream_done;
+
+static void *stream(void *arg)
 {
-	char line[1024], *p, *end;
-	long long sum = -1;
-	FILE *f = fopen("/proc/interrupts", "r");
-
-	while (f && fgets(line, sizeof(line), f)) {
-		if (strtol(line, &end, 10) != irq || *end != ':')
-			continue;
-		for (sum = 0, p = end + 1;; p = end) {
-			long long v = strtoll(p, &end, 10);
-
-			if (end == p)
-				break;
-			sum += v;
-		}
-		break;
-	}
-	if (f)
-		fclose(f);
-	return sum;
+	nic_raise(stream_dev, STREAM, 3000);
+	stream_done = 1;
+	return NULL;
 }
 
-static int write_str(const char *path, const char *s)
+/* This VM's switch: /sys/kernel/debug/kvm/<pid>-<fd>/vxics_bypass */
+static int vm_switch(int on)
 {
-	FILE *f = fopen(path, "w");
-	int ok;
+	char path[96];
 
-	if (!f)
-		return -errno;
-	ok = fputs(s, f) >= 0;
-	return fclose(f) == 0 && ok ? 0 : -EIO;
+	snprintf(path, sizeof(path), "/sys/kernel/debug/kvm/%d-%d/vxics_bypass",
+		 getpid(), vm->fd);
+	return write_file(path, on ? "1" : "0");
 }
 
-static void raise_n(struct vxv_dev *d, int n)
+/* A VM with the accepting guest and an irqfd for GUEST_IRQ: its eventfd */
+static int vm_setup(int *xfd)
 {
-	int i;
+	int efd;
 
-	for (i = 0; i < n; i++) {
-		vxv_wr32(d, E1000_ICR, ~0u);
-		vxv_wr32(d, E1000_ICS, CAUSE_RXQ0);
-		usleep(20000);
-	}
+	vm = vxt_vm_create(16 << 20);
+	*xfd = xics_create(vm);
+	VXT_REQUIRE(*xfd >= 0, "XICS device");
+	GUEST_LOAD(vm, xics_loop);
+	vcpu = vxt_vcpu_add(vm, 0, VXT_GUEST_ENTRY);
+	VXT_REQUIRE(!xics_icp_attach(vcpu, *xfd, 0), "ICP 0");
+	VXT_REQUIRE(!xics_source_set(*xfd, GUEST_IRQ, XICS_SRC(0, 5)), "MSI");
+	VXT_REQUIRE(!xics_source_set(*xfd, IDLE_IRQ, XICS_SRC(0, 5)), "idle");
+	vxt_vcpu_set_gpr(vcpu, 14, XL_MODE_ACCEPT);
+	vxt_vcpu_set_gpr(vcpu, 15, xics_xirr(0xff, IDLE_IRQ));
+	efd = xics_irqfd(vm, GUEST_IRQ);
+	VXT_REQUIRE(efd >= 0, "KVM_IRQFD for source %#x", GUEST_IRQ);
+	return efd;
 }
 
 int main(void)
 {
 	char bdf[1][VXV_BDF_LEN], path[64], cpu[16];
-	long long bypassed0, bypassed1, off1, host0, host1, host2, trig;
+	long long bypassed0, bypassed1, off1, host0, host1, host2, host3, trig;
+	long long switches = 0, steers, wrong;
+	cpu_set_t set;
 	struct vxv_dev d;
-	pthread_t run;
+	pthread_t run, st;
 	int xfd, efd, host_irq;
 
-	vxv_need(vxv_find(0x8086, 0x10d3, 1, bdf, 1), 10,
+	vxv_need(vxv_find(0x8086, 0x10d3, 1, bdf, 1), 14,
 		 "e1000e alone in an iommu group");
-	vxt_plan(10);
+	vxt_plan(14);
 	VXT_REQUIRE(sysconf(_SC_NPROCESSORS_ONLN) > RUN_CPU, "host CPU %d",
 		    RUN_CPU);
 	pin(0);
 	vxv_take(&d, bdf[0]);
-	vxv_cfg_write16(&d, 0x04, vxv_cfg_read16(&d, 0x04) | 0x6);
-
-	vm = vxt_vm_create(16 << 20);
-	xfd = xics_create(vm);
-	VXT_REQUIRE(xfd >= 0, "XICS device");
-	GUEST_LOAD(vm, xics_loop);
-	vcpu = vxt_vcpu_add(vm, 0, VXT_GUEST_ENTRY);
-	VXT_REQUIRE(!xics_icp_attach(vcpu, xfd, 0), "ICP 0");
-	VXT_REQUIRE(!xics_source_set(xfd, GUEST_IRQ, XICS_SRC(0, 5)), "MSI");
-	VXT_REQUIRE(!xics_source_set(xfd, IDLE_IRQ, XICS_SRC(0, 5)), "idle");
-	vxt_vcpu_set_gpr(vcpu, 14, XL_MODE_ACCEPT);
-	vxt_vcpu_set_gpr(vcpu, 15, xics_xirr(0xff, IDLE_IRQ));
 
 	/* The irqfd first, then VFIO's MSI-X on the same eventfd: paired. */
-	efd = xics_irqfd(vm, GUEST_IRQ);
-	VXT_REQUIRE(efd >= 0, "KVM_IRQFD for source %#x", GUEST_IRQ);
-	vxv_wr32(&d, E1000_IMC, ~0u);
-	vxv_wr32(&d, E1000_ITR, 0);
-	vxv_wr32(&d, E1000_IVAR, IVAR_RXQ0_VEC0);
-	vxv_wr32(&d, E1000_EIAC, 0);
-	VXT_REQUIRE(!vxv_irq_eventfd(&d, VFIO_PCI_MSIX_IRQ_INDEX, efd),
-		    "MSI-X vector 0 on the irqfd's eventfd");
+	efd = vm_setup(&xfd);
+	nic_msix_on(&d, efd);
 	host_irq = dbg_num("host irq ");
 	vxt_ok(dbg_num("bypass: on, ") == 1 && host_irq > 0 &&
-	       dbg_num("guest ") == GUEST_IRQ && host_count(host_irq) >= 0,
+	       dbg_num("guest ") == GUEST_IRQ && host_irq_count(host_irq, -1) >= 0,
 	       "B1: the pairing is mapped: host irq %d -> guest %#x",
 	       host_irq, GUEST_IRQ);
 
 	snprintf(path, sizeof(path), "/proc/irq/%d/smp_affinity_list",
 		 host_irq);
 	snprintf(cpu, sizeof(cpu), "%d", RUN_CPU);
-	VXT_REQUIRE(!write_str(path, cpu), "steer host irq %d to CPU %d",
+	VXT_REQUIRE(!write_file(path, cpu), "steer host irq %d to CPU %d",
 		    host_irq, RUN_CPU);
 	pthread_create(&run, NULL, run_vcpu, NULL);
 	usleep(300000);		/* the guest is in its loop */
 
-	vxv_wr32(&d, E1000_IMS, CAUSE_RXQ0);
-	host0 = host_count(host_irq);
+	nic_unmask(&d);
+	host0 = host_irq_count(host_irq, -1);
 	bypassed0 = dbg_num(MAP_BYPASSED);
-	raise_n(&d, RAISES);
+	nic_raise(&d, RAISES, 20000);
 	usleep(100000);
-	host1 = host_count(host_irq);
+	host1 = host_irq_count(host_irq, -1);
 	bypassed1 = dbg_num(MAP_BYPASSED);
 	vxt_diag("bypass on: %lld of %d bypassed (%lld deferred, %lld unmapped), host counted %lld",
 		 bypassed1, RAISES, dbg_num("bypass-deferred "),
@@ -209,48 +183,128 @@ int main(void)
 	 */
 	vxt_ok(bypassed0 == 0 && bypassed1 >= 1 &&
 	       dbg_num(ICP_BYPASSED) == bypassed1 &&
-	       dbg_num("fallback: off ") == 0 && dbg_num(" unmapped ") == 0,
+	       dbg_num("fallback: off ") == 0 && dbg_num(" unmapped ") == 0 &&
+	       dbg_num("bypass-elsewhere ") == 0,
 	       "B4, B9: every interrupt that came in while the vCPU ran was bypassed (%lld of %d), counted per vCPU and per mapping alike",
 	       bypassed1, RAISES);
 	vxt_ok(host1 - host0 == RAISES,
 	       "B9: /proc/interrupts counts each once, bypassed or not (%lld)",
 	       host1 - host0);
 
-	VXT_REQUIRE(!write_str(BYPASS_PARAM, "0"), "vxics.bypass=0");
-	raise_n(&d, RAISES);
+	VXT_REQUIRE(!write_file(BYPASS_PARAM, "0"), "vxics.bypass=0");
+	nic_raise(&d, RAISES, 20000);
 	usleep(100000);
-	host2 = host_count(host_irq);
+	host2 = host_irq_count(host_irq, -1);
 	off1 = dbg_num("fallback: off ");
 	vxt_ok(dbg_num(MAP_BYPASSED) == bypassed1 && off1 >= 1 &&
 	       off1 <= RAISES && host2 - host1 == RAISES,
 	       "B8: switched off, none bypassed, %lld counted as off, host counted %lld",
 	       off1, host2 - host1);
-	VXT_REQUIRE(!write_str(BYPASS_PARAM, "1"), "vxics.bypass=1");
+	VXT_REQUIRE(!write_file(BYPASS_PARAM, "1"), "vxics.bypass=1");
 
-	vxv_wr32(&d, E1000_IMC, ~0u);
+	VXT_REQUIRE(!vm_switch(0), "this VM's switch off");
+	nic_raise(&d, RAISES / 4, 20000);
+	usleep(100000);
+	vxt_ok(dbg_num(MAP_BYPASSED) == bypassed1 &&
+	       dbg_num("bypass: off, ") == 1 && !vm_switch(1) &&
+	       dbg_num("bypass: on, ") == 1,
+	       "B8: this VM's own switch turns its bypass off and on");
+
+	/* Both switches flipped under a stream of interrupts. */
+	stream_dev = &d;
+	pthread_create(&st, NULL, stream, NULL);
+	while (!stream_done) {
+		switches++;
+		if (switches & 1)
+			VXT_REQUIRE(!write_file(BYPASS_PARAM,
+					       switches & 2 ? "1" : "0"),
+				    "flip vxics.bypass");
+		else
+			VXT_REQUIRE(!vm_switch(!(switches & 2)),
+				    "flip this VM's switch");
+		usleep(7000);
+	}
+	pthread_join(st, NULL);
+	VXT_REQUIRE(!write_file(BYPASS_PARAM, "1") && !vm_switch(1),
+		    "both switches on");
+	usleep(100000);
+	host3 = host_irq_count(host_irq, -1);
+	vxt_diag("stream: %lld switches, %lld interrupts, %lld bypassed",
+		 switches, host3 - host2, dbg_num(MAP_BYPASSED) - bypassed1);
+
+	/*
+	 * B7: the host interrupt follows the vCPU.  Steered away from it,
+	 * it comes back after at most one arrival on the wrong CPU (and
+	 * one in flight); the vCPU moved, it follows.
+	 */
+	steers = dbg_num("host path, ");
+	VXT_REQUIRE(!write_file(path, "0"), "steer host irq %d to CPU 0",
+		    host_irq);
+	wrong = host_irq_count(host_irq, 0);
+	nic_raise(&d, 10, 20000);
+	wrong = host_irq_count(host_irq, 0) - wrong;
+	vxt_ok(host_irq_cpu(host_irq) == RUN_CPU && wrong <= 2 &&
+	       dbg_num("host path, ") > steers,
+	       "B7: moved off its vCPU's CPU, the host irq comes back to CPU %d (%lld arrivals on CPU 0)",
+	       host_irq_cpu(host_irq), wrong);
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	VXT_REQUIRE(!pthread_setaffinity_np(run, sizeof(set), &set),
+		    "move the vCPU thread to CPU 0");
+	usleep(100000);
+	wrong = host_irq_count(host_irq, RUN_CPU);
+	nic_raise(&d, 10, 20000);
+	wrong = host_irq_count(host_irq, RUN_CPU) - wrong;
+	vxt_ok(host_irq_cpu(host_irq) == 0 && wrong <= 2,
+	       "B7: the vCPU moved to CPU 0, its host irq followed (%lld arrivals on CPU %d)",
+	       wrong, RUN_CPU);
+	usleep(100000);
+	host3 = host_irq_count(host_irq, -1);
+
+	nic_mask(&d);
 	xl_stop(vm);
 	pthread_join(run, NULL);
 	trig = dbg_num("triggers ");
 	vxt_ok(!guest_failed, "the guest's hcalls all succeeded");
-	vxt_ok(trig == 2 * RAISES,
-	       "B1, B6: the guest source was triggered once per interrupt, by one path or the other (%lld)",
-	       trig);
-	vxt_ok(accepted + dbg_num(" coalesced ") == 2 * RAISES,
+	vxt_ok(trig == host3 - host0 && host3 - host2 >= STREAM / 2,
+	       "B1, B6, B8: the guest source was triggered once per interrupt the host counted, by one path or the other, switching included (%lld of %lld)",
+	       trig, host3 - host0);
+	vxt_ok((long long)accepted + dbg_num(" coalesced ") == trig,
 	       "B4, B5: the guest accepted every one, so each was EOI'd on the host (%llu, coalesced %lld)",
 	       (unsigned long long)accepted, dbg_num(" coalesced "));
 
-	usleep(50000);	/* see vfio_e1000e.c: the NIC's throttling timer */
-	VXT_REQUIRE(!vxv_irq_disable(&d, VFIO_PCI_MSIX_IRQ_INDEX),
-		    "disable MSI-X");
-	vxt_ok(dbg_num("bypass: on, ") == 0,
-	       "B10: MSI-X off, the mapping is gone");
+	VXT_REQUIRE(!nic_msix_off(&d), "disable MSI-X");
+	vxt_ok(dbg_num("bypass: on, ") == 0 && dbg_num(" source ") == 0,
+	       "B10: MSI-X off, the mapping is gone; no interrupt met a non-MSI source");
+
+	/* B10: the device goes first, the VM and its irqfd stay. */
+	nic_msix_on(&d, efd);
+	VXT_REQUIRE(dbg_num("bypass: on, ") == 1, "mapped again");
+	vxv_give_back(&d);
+	vxt_ok(dbg_num("bypass: on, ") == 0 && !xics_irqfd_trigger(efd) &&
+	       dbg_num("triggers ") == trig + 1,
+	       "B10: device released first: the mapping is gone, the irqfd still injects");
 	vxt_ok(!xics_irqfd_release(vm, efd, GUEST_IRQ),
 	       "the irqfd is released");
-	vxt_ok(dbg_num(ICP_BYPASSED) == bypassed1 &&
-	       dbg_num(" source ") == 0,
-	       "nothing was delivered to a source that was not an MSI");
 	vxt_vcpu_destroy(vcpu);
+	close(xfd);
 	vxt_vm_destroy(vm);
+
+	/* B10: the VM goes first, with MSI-X on and mapped. */
+	vxv_take(&d, bdf[0]);
+	efd = vm_setup(&xfd);
+	nic_msix_on(&d, efd);
+	VXT_REQUIRE(dbg_num("bypass: on, ") == 1, "mapped in a new VM");
+	vxt_vcpu_destroy(vcpu);
+	close(xfd);
+	vxt_vm_destroy(vm);
+	nic_unmask(&d);
+	nic_raise(&d, 1, 0);
+	vxt_ok(vxv_wait(efd, 3000) > 0,
+	       "B10: VM destroyed first: the device's interrupt reaches its eventfd");
+	nic_mask(&d);
+	VXT_REQUIRE(!nic_msix_off(&d), "disable MSI-X");
+	close(efd);
 	vxv_give_back(&d);
 	return vxt_exit();
 }

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The emulated host's e1000e as an interrupt source, and the host's view
+ * of an interrupt.  See nic.h.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "nic.h"
+#include "vxt.h"
+
+#define E1000_ICR	0x00c0
+#define E1000_ITR	0x00c4
+#define E1000_ICS	0x00c8
+#define E1000_IMS	0x00d0
+#define E1000_IMC	0x00d8
+#define E1000_EIAC	0x00dc
+#define E1000_IVAR	0x00e4
+#define CAUSE_RXQ0	0x00100000u	/* routed to MSI-X vector 0 by IVAR */
+#define IVAR_RXQ0_VEC0	0x8u		/* valid, vector 0 */
+
+void nic_msix_on(struct vxv_dev *d, int efd)
+{
+	vxv_cfg_write16(d, 0x04, vxv_cfg_read16(d, 0x04) | 0x6);
+	nic_mask(d);
+	vxv_wr32(d, E1000_ITR, 0);
+	vxv_wr32(d, E1000_IVAR, IVAR_RXQ0_VEC0);
+	vxv_wr32(d, E1000_EIAC, 0);
+	VXT_REQUIRE(!vxv_irq_eventfd(d, VFIO_PCI_MSIX_IRQ_INDEX, efd),
+		    "MSI-X vector 0 on eventfd %d", efd);
+}
+
+void nic_unmask(struct vxv_dev *d)
+{
+	vxv_wr32(d, E1000_IMS, CAUSE_RXQ0);
+}
+
+void nic_mask(struct vxv_dev *d)
+{
+	vxv_wr32(d, E1000_IMC, ~0u);
+	vxv_wr32(d, E1000_ICR, ~0u);
+}
+
+void nic_raise(struct vxv_dev *d, int n, int gap_us)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		vxv_wr32(d, E1000_ICR, ~0u);
+		vxv_wr32(d, E1000_ICS, CAUSE_RXQ0);
+		usleep(gap_us);
+	}
+}
+
+int nic_msix_off(struct vxv_dev *d)
+{
+	usleep(50000);
+	return vxv_irq_disable(d, VFIO_PCI_MSIX_IRQ_INDEX);
+}
+
+long long host_irq_count(int irq, int cpu)
+{
+	char line[1024], *p, *end;
+	long long v, sum = -1;
+	FILE *f = fopen("/proc/interrupts", "r");
+	int i;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strtol(line, &end, 10) != irq || *end != ':')
+			continue;
+		sum = 0;
+		for (i = 0, p = end + 1;; i++, p = end) {
+			v = strtoll(p, &end, 10);
+			if (end == p)
+				break;
+			if (cpu < 0 || i == cpu)
+				sum += v;
+		}
+		break;
+	}
+	if (f)
+		fclose(f);
+	return sum;
+}
+
+int host_irq_cpu(int irq)
+{
+	char path[64];
+	int cpu = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/irq/%d/smp_affinity_list", irq);
+	f = fopen(path, "r");
+	if (f && fscanf(f, "%d", &cpu) != 1)
+		cpu = -1;
+	if (f)
+		fclose(f);
+	return cpu;
+}
+
+int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY), r;
+
+	if (fd < 0)
+		return -1;
+	r = write(fd, s, strlen(s));
+	close(fd);
+	return r == (int)strlen(s) ? 0 : -1;
+}
