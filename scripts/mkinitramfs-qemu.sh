@@ -25,7 +25,8 @@ make -s -C "$TOP/tools/testing/selftests/vxics" O="$ST" >&2
 "${CROSS}gcc" "${CFLAGS[@]}" -o "$ST/qemu/guest_init" "$Q/guest_init.c"
 "${CROSS}gcc" "${CFLAGS[@]}" -o "$ST/qemu/qemu_guest" "$Q/qemu_guest.c" \
 	"$TOP/tools/testing/selftests/vxics/lib/vxt.c" \
-	"$TOP/tools/testing/selftests/vxics/lib/vfio.c"
+	"$TOP/tools/testing/selftests/vxics/lib/vfio.c" \
+	"$TOP/tools/testing/selftests/vxics/lib/nic.c"
 
 # Copy the shared objects ELF file @1 needs (following DT_NEEDED through
 # the fetched packages) and the dynamic loader under root @2.
