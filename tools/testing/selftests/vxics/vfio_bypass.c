@@ -92,12 +92,12 @@ static long long dbg_num(const char *key)
 }
 
 static struct vxv_dev *stream_dev;
-static volatile int stream_done;
+static int stream_done;	/* atomics: set by stream(), polled by main() */
 
 static void *stream(void *arg)
 {
 	nic_raise(stream_dev, STREAM, 3000);
-	stream_done = 1;
+	__atomic_store_n(&stream_done, 1, __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -213,11 +213,11 @@ int main(void)
 	/* Both switches flipped under a stream of interrupts. */
 	stream_dev = &d;
 	pthread_create(&st, NULL, stream, NULL);
-	while (!stream_done) {
-		switches++;
+	while (!__atomic_load_n(&stream_done, __ATOMIC_ACQUIRE)) {
+		const char *on = ++switches & 2 ? "1" : "0";
+
 		if (switches & 1)
-			VXT_REQUIRE(!write_file(BYPASS_PARAM,
-					       switches & 2 ? "1" : "0"),
+			VXT_REQUIRE(!write_file(BYPASS_PARAM, on),
 				    "flip vxics.bypass");
 		else
 			VXT_REQUIRE(!vm_switch(!(switches & 2)),

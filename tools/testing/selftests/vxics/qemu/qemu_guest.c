@@ -667,6 +667,10 @@ static bool xics_counts(pid_t pid, unsigned int irq, unsigned long long *trig,
 	return found;
 }
 
+/* An ICP's bypass counters in our XICS's debugfs file */
+#define ICP_BYPASS_LINE \
+	" bypassed %llu bypass-deferred %llu bypass-elsewhere %llu fallback: off %llu unmapped %llu source %llu"
+
 /* What the bypass did for the VM of QEMU @pid (our XICS's debugfs). */
 struct bypass_snap {
 	bool found;
@@ -700,8 +704,8 @@ static void bypass_snap(struct bypass_snap *b, pid_t pid)
 				" %u mapped", &b->mapped) == 1)
 			b->found = true;
 		/* per vCPU: bypassed, deferred and the fallbacks by reason */
-		if (sscanf(line, " bypassed %llu bypass-deferred %llu bypass-elsewhere %llu fallback: off %llu unmapped %llu source %llu",
-			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) == 6) {
+		if (sscanf(line, ICP_BYPASS_LINE, &v[0], &v[1], &v[2], &v[3],
+			   &v[4], &v[5]) == 6) {
 			b->bypassed += v[0];
 			b->deferred += v[1];
 			b->elsewhere += v[2];
