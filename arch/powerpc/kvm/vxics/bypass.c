@@ -13,12 +13,15 @@
  * of the VM (real mode asks, virtual mode moves it) and when one takes
  * the host path (irqfd injection), it is moved through genirq to the
  * hardware thread that vCPU runs on, so /proc/irq/N/smp_affinity stays
- * true.  The host irq is looked up by guest source in an xarray (virtual
- * mode only), so nothing is steered that is no longer mapped.
+ * true.  Those last two happen where no mutex may be taken (the host
+ * handler's irqfd wakeup runs the injection in hard interrupt context), so
+ * a per-VM work item makes the move.  The host irq is looked up by guest
+ * source in an xarray, under the mutex, so nothing is steered that is no
+ * longer mapped.
  *
  * Locking: one mutex, vxics_bypass_mutex, serializes every map writer,
  * every steer and the teardown; it nests inside the irq bypass manager's
- * lock, kvm->lock, vcpu->mutex and kvm->irq_srcu, and takes under itself
+ * lock, kvm->lock and vcpu->mutex, and takes under itself
  * only spinning locks (the xarray's, the irq descriptor's), so no cycle
  * with VFIO's release path can form (upstream's pairing takes kvm->lock
  * under the manager's lock).  A pairing that cannot be mapped is still
@@ -33,12 +36,15 @@
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/seq_file.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <asm/kvm_vxics.h>
 #include <asm/pnv-pci.h>
 #include "glue.h"
 
 static DEFINE_MUTEX(vxics_bypass_mutex);
+
+static void steer_work_fn(struct work_struct *work);
 
 /* The VM's bypass state, created on demand; under vxics_bypass_mutex. */
 static struct vxics_bypass *bypass_of(struct kvm *kvm, bool create)
@@ -55,6 +61,8 @@ static struct vxics_bypass *bypass_of(struct kvm *kvm, bool create)
 	if (!bp)
 		return NULL;
 	xa_init(&bp->by_guest);
+	INIT_WORK(&bp->steer_work, steer_work_fn);
+	bp->kvm = kvm;
 	/* pairs with the acquire in vxics_rm_host_irq() */
 	smp_store_release(&xics->bypass, bp);
 	return bp;
@@ -85,15 +93,12 @@ static void steer_locked(struct vxics_bypass *bp, unsigned int host_irq,
 		bp->n_steers++;
 }
 
-/**
- * vxics_bypass_target_cpu() - the host CPU a guest source's vCPU runs on
- * @xics: the VM's XICS, alive (an RCU reader, or a vCPU in KVM_RUN)
- * @irq: a guest source
- *
- * Return: the hardware thread where the vCPU its server names last ran
- * (or was last loaded), or -1 if there is none or the source is masked.
+/*
+ * The hardware thread where the vCPU that guest source @irq targets last
+ * ran (or was last loaded), or -1 if none or the source is masked.
+ * @xics alive: an RCU reader of kvm->arch.xics, or a vCPU in KVM_RUN.
  */
-int vxics_bypass_target_cpu(struct kvmppc_xics *xics, u32 irq)
+static int target_cpu(struct kvmppc_xics *xics, u32 irq)
 {
 	struct vxics_icp *icp;
 	struct kvm_vcpu *vcpu;
@@ -113,48 +118,75 @@ int vxics_bypass_target_cpu(struct kvmppc_xics *xics, u32 irq)
 	return cpu >= 0 && cpu < nr_cpu_ids && cpu_online(cpu) ? cpu : -1;
 }
 
+/* Move the host irq of guest source @irq to @cpu, if it is still mapped. */
+static void steer(struct vxics_bypass *bp, u32 irq, int cpu)
+{
+	void *v;
+
+	mutex_lock(&vxics_bypass_mutex);
+	v = xa_load(&bp->by_guest, irq);
+	if (v)
+		steer_locked(bp, xa_to_value(v), cpu);
+	mutex_unlock(&vxics_bypass_mutex);
+}
+
+/*
+ * Moves are asked for where no mutex may be taken (the host handler's
+ * irqfd wakeup, a vCPU's exit), so a work item makes them.  One request
+ * is kept per VM, the latest: a source whose request was overwritten
+ * asks again at its next arrival on the wrong CPU.
+ */
+static void steer_work_fn(struct work_struct *work)
+{
+	struct vxics_bypass *bp = container_of(work, struct vxics_bypass,
+					       steer_work);
+	u64 req = atomic64_xchg(&bp->steer_req, 0);
+
+	if (req)
+		steer(bp, req >> 32, (int)(u32)req - 1);
+}
+
+/**
+ * vxics_bypass_follow() - let guest source @irq's host irq follow its vCPU
+ * @xics: the VM's XICS, alive (an RCU reader, or a vCPU in KVM_RUN)
+ * @irq: a guest source, mapped or not
+ *
+ * Any context.  If @irq is mapped and its vCPU has run somewhere, the host
+ * interrupt is moved there shortly after (B7).
+ */
+void vxics_bypass_follow(struct kvmppc_xics *xics, u32 irq)
+{
+	/* pairs with the release publishing it */
+	struct vxics_bypass *bp = xics ? smp_load_acquire(&xics->bypass) : NULL;
+	int cpu;
+
+	if (!bp || !xa_load(&bp->by_guest, irq) || READ_ONCE(bp->off) ||
+	    !READ_ONCE(vxics_bypass_on))
+		return;
+	cpu = target_cpu(xics, irq);
+	if (cpu < 0)
+		return;
+	atomic64_set(&bp->steer_req, (u64)irq << 32 | (u32)(cpu + 1));
+	queue_work(system_wq, &bp->steer_work);
+}
+
 /**
  * vxics_bypass_host_path() - a mapped MSI reached the guest by irqfd (B6)
  * @xics: the VM's XICS, under rcu_read_lock()
  * @irq: the guest source just triggered
  *
- * Counts it if @irq is mapped: it came while no vCPU of the VM ran on the
- * CPU it arrived on, or with the bypass off.
- *
- * Return: the CPU to steer its host interrupt to, or -1.
+ * Any context.  If @irq is mapped, counts it (it came while no vCPU of the
+ * VM ran on the CPU it arrived on, or with the bypass off) and lets its
+ * host interrupt follow its vCPU.
  */
-int vxics_bypass_host_path(struct kvmppc_xics *xics, u32 irq)
+void vxics_bypass_host_path(struct kvmppc_xics *xics, u32 irq)
 {
-	/* pairs with the release publishing it */
 	struct vxics_bypass *bp = smp_load_acquire(&xics->bypass);
 
 	if (!bp || !xa_load(&bp->by_guest, irq))
-		return -1;
+		return;
 	atomic64_inc(&bp->n_host_path);
-	if (READ_ONCE(bp->off) || !READ_ONCE(vxics_bypass_on))
-		return -1;
-	return vxics_bypass_target_cpu(xics, irq);
-}
-
-/**
- * vxics_bypass_steer() - move a guest source's host interrupt to a CPU (B7)
- * @kvm: the VM
- * @irq: the guest source
- * @cpu: where its vCPU runs (vxics_bypass_target_cpu())
- *
- * Process context.  Nothing happens if @irq is not mapped (any more).
- */
-void vxics_bypass_steer(struct kvm *kvm, u32 irq, int cpu)
-{
-	struct vxics_bypass *bp;
-	void *v;
-
-	mutex_lock(&vxics_bypass_mutex);
-	bp = bypass_of(kvm, false);
-	v = bp ? xa_load(&bp->by_guest, irq) : NULL;
-	if (v)
-		steer_locked(bp, xa_to_value(v), cpu);
-	mutex_unlock(&vxics_bypass_mutex);
+	vxics_bypass_follow(xics, irq);
 }
 
 /**
@@ -203,8 +235,7 @@ int vxics_bypass_map(struct kvm *kvm, unsigned int host_irq, u32 guest_irq)
 	}
 	/* B7: start where the source's vCPU runs, if the guest set one */
 	rcu_read_lock();
-	cpu = vxics_bypass_target_cpu(rcu_dereference_raw(kvm->arch.xics),
-				      guest_irq);
+	cpu = target_cpu(rcu_dereference_raw(kvm->arch.xics), guest_irq);
 	rcu_read_unlock();
 	if (cpu >= 0)
 		steer_locked(bp, host_irq, cpu);
@@ -355,6 +386,7 @@ void vxics_bypass_free_vm(struct kvm *kvm)
 
 	if (!xics || !xics->bypass)
 		return;
+	cancel_work_sync(&xics->bypass->steer_work);
 	mutex_lock(&vxics_bypass_mutex);
 	vxics_map_destroy(&xics->bypass->map);
 	xa_destroy(&xics->bypass->by_guest);

@@ -82,14 +82,9 @@ static void vxics_do_rm_work(struct kvm_vcpu *vcpu)
 		kvm_notify_acked_irq(vcpu->kvm, 0, icp->rm_eoi_irq);
 		icp->n_notifies++;
 	}
-	if (work & VXICS_RM_STEER) {
-		/* this vCPU runs in KVM_RUN: the XICS cannot go meanwhile */
-		int cpu = vxics_bypass_target_cpu(vcpu->kvm->arch.xics,
-						  icp->rm_steer_irq);
-
-		if (cpu >= 0)
-			vxics_bypass_steer(vcpu->kvm, icp->rm_steer_irq, cpu);
-	}
+	/* this vCPU is in KVM_RUN: the XICS cannot go meanwhile */
+	if (work & VXICS_RM_STEER)
+		vxics_bypass_follow(vcpu->kvm->arch.xics, icp->rm_steer_irq);
 	icp->n_rm_kick = 0;
 	icp->rm_work = 0;
 }
@@ -245,9 +240,9 @@ int kvmppc_xics_int_off(struct kvm *kvm, u32 irq)
  *
  * Runs under rcu_read_lock() so that releasing the device can wait for
  * injections in flight before it frees what they use.  An MSI the bypass
- * maps comes here when it took the host path: its host interrupt is then
- * steered to where the target vCPU runs, outside that section (a mutex).
- * Process context (KVM_IRQ_LINE, the irqfd's injection work).
+ * maps comes here when it took the host path: it is counted, and its host
+ * interrupt is asked to follow the target vCPU.  Any context: KVM_IRQ_LINE,
+ * and the irqfd's wakeup in the host handler (kvm_arch_set_irq_inatomic()).
  *
  * Return: 0; -EINVAL, changing nothing, for an undefined source or any
  * other @level; -ENODEV without XICS.
@@ -256,7 +251,7 @@ int kvmppc_xics_set_irq(struct kvm *kvm, int irq_source_id, u32 irq,
 			int level, bool line_status)
 {
 	struct kvmppc_xics *xics;
-	int ret = -ENODEV, cpu = -1;
+	int ret = -ENODEV;
 
 	/* R33: the values QEMU and irqfd use; anything else is refused */
 	switch ((u32)level) {
@@ -276,12 +271,10 @@ int kvmppc_xics_set_irq(struct kvm *kvm, int irq_source_id, u32 irq,
 	xics = rcu_dereference_raw(kvm->arch.xics);
 	if (xics)
 		ret = vxics_set_level(&xics->core, irq, level);
-	/* a passed-through MSI that took the host path: steer it (B7) */
+	/* a passed-through MSI that took the host path (B6, B7) */
 	if (!ret && level == VXICS_LEVEL_HIGH && READ_ONCE(xics->bypass))
-		cpu = vxics_bypass_host_path(xics, irq);
+		vxics_bypass_host_path(xics, irq);
 	rcu_read_unlock();
-	if (cpu >= 0)
-		vxics_bypass_steer(kvm, irq, cpu);
 	return ret;
 }
 

@@ -55,6 +55,10 @@ struct vxics_bypass {
 	struct xarray by_guest;
 	atomic64_t n_host_path;	/* mapped interrupts injected through irqfd */
 	u64 n_steers;		/* host irq affinity moves (B7) */
+	/* a move asked for from any context: guest irq << 32 | cpu + 1 */
+	atomic64_t steer_req;
+	struct work_struct steer_work;
+	struct kvm *kvm;
 };
 
 struct kvmppc_icp {
@@ -139,9 +143,8 @@ struct seq_file;
 /* The bypass's virtual-mode side (bypass.c) */
 void vxics_bypass_show(struct seq_file *m, struct kvmppc_xics *xics);
 int vxics_bypass_set_vm(struct kvm *kvm, bool on);
-int vxics_bypass_host_path(struct kvmppc_xics *xics, u32 irq);
-int vxics_bypass_target_cpu(struct kvmppc_xics *xics, u32 irq);
-void vxics_bypass_steer(struct kvm *kvm, u32 irq, int cpu);
+void vxics_bypass_host_path(struct kvmppc_xics *xics, u32 irq);
+void vxics_bypass_follow(struct kvmppc_xics *xics, u32 irq);
 bool vxics_bypass_vm_on(struct kvm *kvm);
 
 #endif /* _VXICS_GLUE_H */
