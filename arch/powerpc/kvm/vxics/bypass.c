@@ -181,6 +181,7 @@ void vxics_bypass_follow(struct kvmppc_xics *xics, u32 irq)
  */
 void vxics_bypass_host_path(struct kvmppc_xics *xics, u32 irq)
 {
+	/* pairs with the release publishing it in bypass_of() */
 	struct vxics_bypass *bp = smp_load_acquire(&xics->bypass);
 
 	if (!bp || !xa_load(&bp->by_guest, irq))
