@@ -14,15 +14,15 @@
  * the host path (irqfd injection), it is moved through genirq to the
  * hardware thread that vCPU runs on, so /proc/irq/N/smp_affinity stays
  * true.  Those last two happen where no mutex may be taken (the host
- * handler's irqfd wakeup runs the injection in hard interrupt context), so
- * a per-VM work item makes the move.  The host irq is looked up by guest
- * source in an xarray, under the mutex, so nothing is steered that is no
- * longer mapped.
+ * handler's irqfd wakeup runs the injection in hard interrupt context):
+ * the host irq is looked up by guest source in an xarray under RCU, and
+ * unmapping waits for RCU readers, so nothing is steered that is no
+ * longer mapped (or freed).
  *
- * Locking: one mutex, vxics_bypass_mutex, serializes every map writer,
- * every steer and the teardown; it nests inside the irq bypass manager's
- * lock, kvm->lock and vcpu->mutex, and takes under itself
- * only spinning locks (the xarray's, the irq descriptor's), so no cycle
+ * Locking: one mutex, vxics_bypass_mutex, serializes every map writer
+ * and the teardown; it nests inside the irq bypass manager's lock,
+ * kvm->lock and vcpu->mutex, and takes under itself only spinning locks
+ * (the xarray's, the irq descriptor's) and waits (grace periods), so no cycle
  * with VFIO's release path can form (upstream's pairing takes kvm->lock
  * under the manager's lock).  A pairing that cannot be mapped is still
  * accepted: its interrupts keep the irqfd path, and nothing failed that
@@ -36,15 +36,12 @@
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/seq_file.h>
-#include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <asm/kvm_vxics.h>
 #include <asm/pnv-pci.h>
 #include "glue.h"
 
 static DEFINE_MUTEX(vxics_bypass_mutex);
-
-static void steer_work_fn(struct work_struct *work);
 
 /* The VM's bypass state, created on demand; under vxics_bypass_mutex. */
 static struct vxics_bypass *bypass_of(struct kvm *kvm, bool create)
@@ -61,8 +58,6 @@ static struct vxics_bypass *bypass_of(struct kvm *kvm, bool create)
 	if (!bp)
 		return NULL;
 	xa_init(&bp->by_guest);
-	INIT_WORK(&bp->steer_work, steer_work_fn);
-	bp->kvm = kvm;
 	/* pairs with the acquire in vxics_rm_host_irq() */
 	smp_store_release(&xics->bypass, bp);
 	return bp;
@@ -79,8 +74,9 @@ static u32 host_hwirq(unsigned int host_irq)
 
 /*
  * Move @host_irq to @cpu through genirq (so /proc/irq/N/smp_affinity
- * shows it) unless it is there already.  Under vxics_bypass_mutex, with
- * @host_irq mapped: VFIO frees it only after unmapping it.
+ * shows it) unless it is there already.  With @host_irq mapped: under
+ * vxics_bypass_mutex, or found in by_guest under RCU; VFIO frees it only
+ * after unmapping it, which waits for both.
  */
 static void steer_locked(struct vxics_bypass *bp, unsigned int host_irq,
 			 int cpu)
@@ -90,7 +86,7 @@ static void steer_locked(struct vxics_bypass *bp, unsigned int host_irq,
 	if (!now || (cpumask_weight(now) == 1 && cpumask_test_cpu(cpu, now)))
 		return;
 	if (!irq_set_affinity(host_irq, cpumask_of(cpu)))
-		bp->n_steers++;
+		atomic64_inc(&bp->n_steers);
 }
 
 /*
@@ -118,56 +114,33 @@ static int target_cpu(struct kvmppc_xics *xics, u32 irq)
 	return cpu >= 0 && cpu < nr_cpu_ids && cpu_online(cpu) ? cpu : -1;
 }
 
-/* Move the host irq of guest source @irq to @cpu, if it is still mapped. */
-static void steer(struct vxics_bypass *bp, u32 irq, int cpu)
-{
-	void *v;
-
-	mutex_lock(&vxics_bypass_mutex);
-	v = xa_load(&bp->by_guest, irq);
-	if (v)
-		steer_locked(bp, xa_to_value(v), cpu);
-	mutex_unlock(&vxics_bypass_mutex);
-}
-
-/*
- * Moves are asked for where no mutex may be taken (the host handler's
- * irqfd wakeup, a vCPU's exit), so a work item makes them.  One request
- * is kept per VM, the latest: a source whose request was overwritten
- * asks again at its next arrival on the wrong CPU.
- */
-static void steer_work_fn(struct work_struct *work)
-{
-	struct vxics_bypass *bp = container_of(work, struct vxics_bypass,
-					       steer_work);
-	u64 req = atomic64_xchg(&bp->steer_req, 0);
-
-	if (req)
-		steer(bp, req >> 32, (int)(u32)req - 1);
-}
-
 /**
  * vxics_bypass_follow() - let guest source @irq's host irq follow its vCPU
  * @xics: the VM's XICS, alive (an RCU reader, or a vCPU in KVM_RUN)
  * @irq: a guest source, mapped or not
  *
- * Any context.  If @irq is mapped and its vCPU has run somewhere, the host
- * interrupt is moved there shortly after (B7).
+ * Any context, even the host handler's hard interrupt (the irqfd's
+ * wakeup).  If @irq is mapped and its vCPU has run somewhere else, moves
+ * the host interrupt there now (B7).  No mutex: the host irq is found
+ * under RCU, and unmapping waits for RCU readers before VFIO may free
+ * the irq; genirq takes only the irq descriptor's raw spinlock, which
+ * the flow handler does not hold while it runs the action.
  */
 void vxics_bypass_follow(struct kvmppc_xics *xics, u32 irq)
 {
-	/* pairs with the release publishing it */
+	/* pairs with the release publishing it in bypass_of() */
 	struct vxics_bypass *bp = xics ? smp_load_acquire(&xics->bypass) : NULL;
+	void *v;
 	int cpu;
 
-	if (!bp || !xa_load(&bp->by_guest, irq) || READ_ONCE(bp->off) ||
-	    !READ_ONCE(vxics_bypass_on))
+	if (!bp || READ_ONCE(bp->off) || !READ_ONCE(vxics_bypass_on))
 		return;
-	cpu = target_cpu(xics, irq);
-	if (cpu < 0)
-		return;
-	atomic64_set(&bp->steer_req, (u64)irq << 32 | (u32)(cpu + 1));
-	queue_work(system_wq, &bp->steer_work);
+	rcu_read_lock();
+	v = xa_load(&bp->by_guest, irq);
+	cpu = v ? target_cpu(xics, irq) : -1;
+	if (cpu >= 0)
+		steer_locked(bp, xa_to_value(v), cpu);
+	rcu_read_unlock();
 }
 
 /**
@@ -271,6 +244,7 @@ int vxics_bypass_unmap(struct kvm *kvm, unsigned int host_irq)
 			   xa_mk_value(host_irq), NULL, GFP_KERNEL);
 		ret = vxics_map_del(&bp->map, hwirq);
 		vxics_bypass_synchronize(&bp->map);
+		synchronize_rcu();	/* vxics_bypass_follow() found it */
 	}
 	mutex_unlock(&vxics_bypass_mutex);
 	return ret;
@@ -387,7 +361,6 @@ void vxics_bypass_free_vm(struct kvm *kvm)
 
 	if (!xics || !xics->bypass)
 		return;
-	cancel_work_sync(&xics->bypass->steer_work);
 	mutex_lock(&vxics_bypass_mutex);
 	vxics_map_destroy(&xics->bypass->map);
 	xa_destroy(&xics->bypass->by_guest);
@@ -409,11 +382,11 @@ void vxics_bypass_show(struct seq_file *m, struct kvmppc_xics *xics)
 
 	mutex_lock(&vxics_bypass_mutex);
 	bp = xics->bypass;
-	seq_printf(m, "bypass: %s, %u mapped, %lld by the host path, %llu steers\n",
+	seq_printf(m, "bypass: %s, %u mapped, %lld by the host path, %lld steers\n",
 		   READ_ONCE(vxics_bypass_on) && !(bp && bp->off) ? "on" : "off",
 		   bp ? bp->map.n_mapped : 0,
 		   bp ? atomic64_read(&bp->n_host_path) : 0,
-		   bp ? bp->n_steers : 0);
+		   bp ? atomic64_read(&bp->n_steers) : 0);
 	for (c = 0; bp && c < VXICS_MAP_CHUNKS && bp->map.chunk[c]; c++) {
 		for (i = 0; i < VXICS_MAP_CHUNK; i++) {
 			struct vxics_map_slot *s = &bp->map.chunk[c][i];

@@ -54,11 +54,7 @@ struct vxics_bypass {
 	/* virtual mode: guest source -> xa_mk_value(host irq) */
 	struct xarray by_guest;
 	atomic64_t n_host_path;	/* mapped interrupts injected through irqfd */
-	u64 n_steers;		/* host irq affinity moves (B7) */
-	/* a move asked for from any context: guest irq << 32 | cpu + 1 */
-	atomic64_t steer_req;
-	struct work_struct steer_work;
-	struct kvm *kvm;
+	atomic64_t n_steers;	/* host irq affinity moves (B7) */
 };
 
 struct kvmppc_icp {

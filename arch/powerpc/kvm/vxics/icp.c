@@ -106,6 +106,7 @@ struct vxics_icp *vxics_icp_find(struct vxics *vx, u64 server)
 	/* the ICP's initial state before its pointer, as for the page */
 	return smp_load_acquire(&pg->icp[server % VXICS_SERVERS_PER_PAGE]);
 }
+EXPORT_SYMBOL_NS_GPL(vxics_icp_find, KVM_VXICS);
 
 /**
  * vxics_icp_next() - walk the attached ICPs in server order

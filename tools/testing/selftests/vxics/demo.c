@@ -90,18 +90,6 @@ static void *run_loop(void *arg)
 	return NULL;
 }
 
-/* The number after @key in @vm's debugfs file, or -1 */
-static long long dbg(struct vxt_vm *vm, const char *key)
-{
-	static char buf[16384];
-	const char *p;
-
-	if (!vxt_vm_debugfs(vm, "vxics", buf, sizeof(buf)))
-		return -1;
-	p = strstr(buf, key);
-	return p ? strtoll(p + strlen(key), NULL, 0) : -1;
-}
-
 /* Part three: a passed-through NIC's interrupts, bypassed and not. */
 static int bypass_story(void)
 {
@@ -137,7 +125,7 @@ static int bypass_story(void)
 	efd = xics_irqfd(vm, MSI);
 	VXT_REQUIRE(efd >= 0, "irqfd");
 	nic_msix_on(&d, efd);
-	irq = dbg(vm, "host irq ");
+	irq = vxt_vxics_num(vm, "host irq ");
 	printf("\nPart three: a passed-through device.  The host's e1000e (%s) now\n"
 	       "belongs to userspace through vfio-pci.  Its MSI-X vector 0 signals an\n"
 	       "eventfd, and that eventfd is also an irqfd for guest source 0x%x: this\n"
@@ -152,11 +140,11 @@ static int bypass_story(void)
 	       "taking interrupts (H_XIRR) and ending them (H_EOI).\n");
 
 	nic_unmask(&d);
-	by0 = dbg(vm, "guest 0x1000 bypassed ");
+	by0 = vxt_vxics_num(vm, "guest 0x1000 bypassed ");
 	host0 = host_irq_count(irq, -1);
 	nic_raise(&d, 20, 20000);
 	usleep(100000);
-	by1 = dbg(vm, "guest 0x1000 bypassed ");
+	by1 = vxt_vxics_num(vm, "guest 0x1000 bypassed ");
 	host1 = host_irq_count(irq, -1);
 	printf("The NIC raised 20 interrupts.  %lld went straight into the guest: the\n"
 	       "guest-exit path read the host interrupt, found it in the VM's map, put\n"
@@ -170,7 +158,7 @@ static int bypass_story(void)
 	VXT_REQUIRE(!write_file(param, "0"), "vxics.bypass=0");
 	nic_raise(&d, 20, 20000);
 	usleep(100000);
-	by2 = dbg(vm, "guest 0x1000 bypassed ");
+	by2 = vxt_vxics_num(vm, "guest 0x1000 bypassed ");
 	host2 = host_irq_count(irq, -1);
 	VXT_REQUIRE(!write_file(param, "1"), "vxics.bypass=1");
 	printf("We switched the bypass off (vxics.bypass=0) and raised 20 more: %lld\n"

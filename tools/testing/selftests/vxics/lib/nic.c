@@ -11,16 +11,6 @@
 #include "nic.h"
 #include "vxt.h"
 
-#define E1000_ICR	0x00c0
-#define E1000_ITR	0x00c4
-#define E1000_ICS	0x00c8
-#define E1000_IMS	0x00d0
-#define E1000_IMC	0x00d8
-#define E1000_EIAC	0x00dc
-#define E1000_IVAR	0x00e4
-#define CAUSE_RXQ0	0x00100000u	/* routed to MSI-X vector 0 by IVAR */
-#define IVAR_RXQ0_VEC0	0x8u		/* valid, vector 0 */
-
 void nic_msix_on(struct vxv_dev *d, int efd)
 {
 	vxv_cfg_write16(d, 0x04, vxv_cfg_read16(d, 0x04) | 0x6);

@@ -9,6 +9,19 @@
 
 #include "vfio.h"
 
+/* e1000e (82574) registers and bits the tests use */
+#define E1000_STATUS	0x0008
+#define E1000_ICR	0x00c0
+#define E1000_ITR	0x00c4
+#define E1000_ICS	0x00c8
+#define E1000_IMS	0x00d0
+#define E1000_IMC	0x00d8
+#define E1000_EIAC	0x00dc
+#define E1000_IVAR	0x00e4
+#define CAUSE_TXDW	0x00000001u	/* a cause that goes out as MSI */
+#define CAUSE_RXQ0	0x00100000u	/* routed to MSI-X vector 0 by IVAR */
+#define IVAR_RXQ0_VEC0	0x8u		/* valid, vector 0 */
+
 /* Route the NIC's RX-queue-0 cause to MSI-X vector 0, on eventfd @efd */
 void nic_msix_on(struct vxv_dev *d, int efd);
 /* Unmask that cause / mask every cause */

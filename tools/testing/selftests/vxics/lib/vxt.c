@@ -291,3 +291,14 @@ bool vxt_vm_debugfs(struct vxt_vm *vm, const char *name, char *buf, size_t len)
 	fclose(f);
 	return n > 0;
 }
+
+long long vxt_vxics_num(struct vxt_vm *vm, const char *key)
+{
+	static char buf[16384];
+	const char *p;
+
+	if (!vxt_vm_debugfs(vm, "vxics", buf, sizeof(buf)))
+		return -1;
+	p = strstr(buf, key);
+	return p ? strtoll(p + strlen(key), NULL, 0) : -1;
+}

@@ -55,6 +55,8 @@ bool vxt_cmdline_has(const char *word);
 int vxt_cmdline_int(const char *key, int def);
 bool vxt_vm_debugfs(struct vxt_vm *vm, const char *name, char *buf,
 		    size_t len);
+/* The number after the first @key in the VM's debugfs file "vxics", or -1 */
+long long vxt_vxics_num(struct vxt_vm *vm, const char *key);
 
 void vxt_vcpu_set_gpr(struct vxt_vcpu *vcpu, int n, uint64_t val);
 

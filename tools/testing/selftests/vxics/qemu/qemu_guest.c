@@ -635,14 +635,11 @@ static int host_vectors(const char *bdf, unsigned long long count[MAX_VEC])
 	return n;
 }
 
-/* Our XICS's triggers and coalesced of source @irq in VM of QEMU @pid. */
-static bool xics_counts(pid_t pid, unsigned int irq, unsigned long long *trig,
-			unsigned long long *coal)
+/* Our XICS's debugfs file of the VM of QEMU @pid, open for reading, or NULL */
+static FILE *vm_xics_file(pid_t pid)
 {
-	char path[320], line[256], pre[32];
+	char path[320], pre[32];
 	struct dirent *d;
-	bool found = false;
-	unsigned int i;
 	FILE *f = NULL;
 	DIR *dp;
 
@@ -656,6 +653,18 @@ static bool xics_counts(pid_t pid, unsigned int irq, unsigned long long *trig,
 		}
 	if (dp)
 		closedir(dp);
+	return f;
+}
+
+/* Our XICS's triggers and coalesced of source @irq in VM of QEMU @pid. */
+static bool xics_counts(pid_t pid, unsigned int irq, unsigned long long *trig,
+			unsigned long long *coal)
+{
+	FILE *f = vm_xics_file(pid);
+	bool found = false;
+	char line[256];
+	unsigned int i;
+
 	while (f && !found && fgets(line, sizeof(line), f)) {
 		char *t = strstr(line, " triggers ");
 
@@ -680,23 +689,11 @@ struct bypass_snap {
 
 static void bypass_snap(struct bypass_snap *b, pid_t pid)
 {
-	char path[320], line[256], pre[32];
+	FILE *f = vm_xics_file(pid);
 	unsigned long long v[6];
-	struct dirent *d;
-	FILE *f = NULL;
-	DIR *dp;
+	char line[256];
 
 	memset(b, 0, sizeof(*b));
-	snprintf(pre, sizeof(pre), "%d-", pid);
-	dp = opendir("/sys/kernel/debug/kvm");
-	while (dp && !f && (d = readdir(dp)))
-		if (!strncmp(d->d_name, pre, strlen(pre))) {
-			snprintf(path, sizeof(path), "/sys/kernel/debug/kvm/%s/vxics",
-				 d->d_name);
-			f = fopen(path, "r");
-		}
-	if (dp)
-		closedir(dp);
 	while (f && fgets(line, sizeof(line), f)) {
 		char *p = strstr(line, "bypass: ");
 
