@@ -12,8 +12,9 @@
  * targets.  At map time, when one arrives on a CPU running another vCPU
  * of the VM (real mode asks, virtual mode moves it) and when one takes
  * the host path (irqfd injection), it is moved through genirq to the
- * hardware thread that vCPU runs on, so /proc/irq/N/smp_affinity stays
- * true.  Those last two happen where no mutex may be taken (the host
+ * CPU that runs that vCPU's core (on POWER8 the virtual core's primary
+ * thread: the others are offline to the host), so
+ * /proc/irq/N/smp_affinity stays true.  Those last two happen where no mutex may be taken (the host
  * handler's irqfd wakeup runs the injection in hard interrupt context):
  * the host irq is looked up by guest source in an xarray under RCU, and
  * unmapping waits for RCU readers, so nothing is steered that is no
@@ -37,6 +38,8 @@
 #include <linux/rcupdate.h>
 #include <linux/seq_file.h>
 #include <linux/xarray.h>
+#include <asm/cputhreads.h>
+#include <asm/kvm_ppc.h>
 #include <asm/kvm_vxics.h>
 #include <asm/pnv-pci.h>
 #include "glue.h"
@@ -46,8 +49,11 @@ static DEFINE_MUTEX(vxics_bypass_mutex);
 /* The VM's bypass state, created on demand; under vxics_bypass_mutex. */
 static struct vxics_bypass *bypass_of(struct kvm *kvm, bool create)
 {
-	/* set once by the first XICS create; freed only with the VM */
-	struct kvmppc_xics *xics = READ_ONCE(kvm->arch.xics_device);
+	/*
+	 * Set once by the first XICS create, freed only with the VM; the
+	 * acquire pairs with the release publishing it zeroed.
+	 */
+	struct kvmppc_xics *xics = smp_load_acquire(&kvm->arch.xics_device);
 	struct vxics_bypass *bp;
 
 	if (!xics)
@@ -90,14 +96,15 @@ static void steer_locked(struct vxics_bypass *bp, unsigned int host_irq,
 }
 
 /*
- * The hardware thread where the vCPU that guest source @irq targets last
- * ran (or was last loaded), or -1 if none or the source is masked.
- * @xics alive: an RCU reader of kvm->arch.xics, or a vCPU in KVM_RUN.
+ * The host CPU to steer guest source @irq's host interrupt to: the first
+ * thread of the core where the vCPU it targets last ran (on POWER8 the
+ * other threads are offline to the host and take no host interrupt), or
+ * -1 if that vCPU never ran or the source is masked.  @xics alive: an RCU
+ * reader of kvm->arch.xics, or a vCPU in KVM_RUN.
  */
 static int target_cpu(struct kvmppc_xics *xics, u32 irq)
 {
 	struct vxics_icp *icp;
-	struct kvm_vcpu *vcpu;
 	u32 server, prio;
 	int cpu;
 
@@ -107,11 +114,11 @@ static int target_cpu(struct kvmppc_xics *xics, u32 irq)
 	icp = vxics_icp_find(&xics->core, server);
 	if (!icp)
 		return -1;
-	vcpu = vxics_to_icp(icp)->vcpu;
-	cpu = READ_ONCE(vcpu->arch.thread_cpu);
-	if (cpu < 0)
-		cpu = READ_ONCE(vcpu->cpu);
-	return cpu >= 0 && cpu < nr_cpu_ids && cpu_online(cpu) ? cpu : -1;
+	cpu = READ_ONCE(vxics_to_icp(icp)->vcpu->arch.thread_cpu);
+	if (cpu < 0 || cpu >= nr_cpu_ids)
+		return -1;
+	cpu = cpu_first_thread_sibling(cpu);
+	return cpu_online(cpu) ? cpu : -1;
 }
 
 /**
@@ -173,8 +180,9 @@ void vxics_bypass_host_path(struct kvmppc_xics *xics, u32 irq)
  *
  * Return: 0; -EINVAL for an irq with no host hardware number or a guest
  * number out of range, -EOPNOTSUPP for an interrupt the bypass cannot
- * EOI, -ENODEV without an XICS device, -EBUSY if the host interrupt is
- * mapped in this VM already, -ENOSPC, -ENOMEM.  The map is unchanged on
+ * EOI, -ENODEV without an XICS device, -EBUSY if the host interrupt, or
+ * another one for the same guest source, is mapped in this VM already,
+ * -ENOSPC, -ENOMEM.  The map is unchanged on
  * error.
  */
 int vxics_bypass_map(struct kvm *kvm, unsigned int host_irq, u32 guest_irq)
@@ -200,8 +208,9 @@ int vxics_bypass_map(struct kvm *kvm, unsigned int host_irq, u32 guest_irq)
 	ret = vxics_map_add(&bp->map, hwirq, guest_irq, host_irq, desc);
 	if (ret < 0)
 		goto out;
-	ret = xa_err(xa_store(&bp->by_guest, guest_irq,
-			      xa_mk_value(host_irq), GFP_KERNEL));
+	/* one host interrupt per guest source: a second keeps the irqfd path */
+	ret = xa_insert(&bp->by_guest, guest_irq, xa_mk_value(host_irq),
+			GFP_KERNEL);
 	if (ret) {
 		vxics_map_del(&bp->map, hwirq);
 		vxics_bypass_synchronize(&bp->map);
@@ -317,12 +326,16 @@ EXPORT_SYMBOL_GPL(vxics_irq_bypass_del_producer);
  * Takes effect for the next interrupt; an interrupt the bypass does not
  * take goes the host path whole, so switching under load loses nothing.
  *
- * Return: 0, -ENODEV without an XICS device, -ENOMEM.
+ * Return: 0, -EOPNOTSUPP for a KVM-PR VM, -ENODEV without an XICS
+ * device, -ENOMEM.
  */
 int vxics_bypass_set_vm(struct kvm *kvm, bool on)
 {
 	struct vxics_bypass *bp;
 
+	/* only KVM-HV has the bypass (and frees its state with the VM) */
+	if (!is_kvmppc_hv_enabled(kvm))
+		return -EOPNOTSUPP;
 	mutex_lock(&vxics_bypass_mutex);
 	bp = bypass_of(kvm, true);
 	if (bp)

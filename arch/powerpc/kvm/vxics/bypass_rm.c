@@ -37,6 +37,7 @@
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
+#include <asm/cputhreads.h>
 #include <asm/kvm_book3s_asm.h>
 #include <asm/kvm_vxics.h>
 #include <asm/opal.h>
@@ -90,6 +91,7 @@ static void rm_count_host_irq(struct irq_desc *desc)
 
 	(*count)++;
 	(*sum)++;
+	desc->tot_count++;	/* as kstat_incr_irqs_this_cpu(): /proc/stat */
 }
 
 /*
@@ -108,6 +110,21 @@ static void rm_host_eoi(struct irq_desc *desc, __be32 xirr, bool *again)
 		__raw_rm_writel((__force u32)xirr, icp + XICS_XIRR);
 	else
 		*again = opal_int_eoi(be32_to_cpu(xirr)) > 0;
+}
+
+/*
+ * Whether the vCPU of @server last ran on this CPU's core: then this CPU
+ * is already the best host target (the core's other threads take no host
+ * interrupts) and asking for a move would only cost an exit.  The ICP and
+ * vCPU structures are kzalloc'd; threads_shift is in the image.
+ */
+static bool rm_same_core(struct kvmppc_xics *xics, u32 server)
+{
+	struct vxics_icp *t = vxics_icp_find(&xics->core, server);
+	int cpu = t ? READ_ONCE(vxics_to_icp(t)->vcpu->arch.thread_cpu) : -1;
+
+	return cpu >= 0 && cpu_first_thread_sibling(cpu) ==
+			   cpu_first_thread_sibling(raw_smp_processor_id());
 }
 
 /**
@@ -183,8 +200,10 @@ long vxics_rm_host_irq(u32 xisr, __be32 xirr, bool *again)
 	 */
 	if (server != icp->core.server) {
 		icp->n_bypass_elsewhere++;
-		icp->rm_steer_irq = vxics_map_guest(e);
-		icp->rm_work |= VXICS_RM_STEER;
+		if (!rm_same_core(xics, server)) {
+			icp->rm_steer_irq = vxics_map_guest(e);
+			icp->rm_work |= VXICS_RM_STEER;
+		}
 	}
 	if (!icp->rm_work)
 		return -2;

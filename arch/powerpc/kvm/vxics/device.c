@@ -530,7 +530,8 @@ static int vxics_dev_create(struct kvm_device *dev, u32 type)
 		xics = kzalloc(sizeof(*xics), GFP_KERNEL);
 		if (!xics)
 			return -ENOMEM;
-		kvm->arch.xics_device = xics;
+		/* zeroed first: bypass.c reads it without kvm->lock */
+		smp_store_release(&kvm->arch.xics_device, xics);
 	} else {
 		memset(xics, 0, offsetof(struct kvmppc_xics, bypass));
 	}

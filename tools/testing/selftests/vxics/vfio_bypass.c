@@ -108,12 +108,21 @@ static long long vxics_num(const char *key)
 	return vxt_vxics_num(vm, key);
 }
 
+/* Interrupts raised on the NIC while the guest runs, counted here */
+static int raised;
+
+static void raise_counted(struct vxv_dev *d, int n, int gap_us)
+{
+	nic_raise(d, n, gap_us);
+	__atomic_add_fetch(&raised, n, __ATOMIC_RELAXED);
+}
+
 static struct vxv_dev *stream_dev;
 static int stream_done;	/* atomics: set by stream(), polled by main() */
 
 static void *stream(void *arg)
 {
-	nic_raise(stream_dev, STREAM, 3000);
+	raise_counted(stream_dev, STREAM, 3000);
 	__atomic_store_n(&stream_done, 1, __ATOMIC_RELEASE);
 	return NULL;
 }
@@ -187,7 +196,7 @@ int main(void)
 	nic_unmask(&d);
 	host0 = host_irq_count(host_irq, -1);
 	bypassed0 = vxics_num(MAP_BYPASSED);
-	nic_raise(&d, RAISES, 20000);
+	raise_counted(&d, RAISES, 20000);
 	usleep(100000);
 	host1 = host_irq_count(host_irq, -1);
 	bypassed1 = vxics_num(MAP_BYPASSED);
@@ -210,7 +219,7 @@ int main(void)
 	       host1 - host0);
 
 	VXT_REQUIRE(!write_file(BYPASS_PARAM, "0"), "vxics.bypass=0");
-	nic_raise(&d, RAISES, 20000);
+	raise_counted(&d, RAISES, 20000);
 	usleep(100000);
 	host2 = host_irq_count(host_irq, -1);
 	off1 = vxics_num("fallback: off ");
@@ -221,7 +230,7 @@ int main(void)
 	VXT_REQUIRE(!write_file(BYPASS_PARAM, "1"), "vxics.bypass=1");
 
 	VXT_REQUIRE(!vm_switch(0), "this VM's switch off");
-	nic_raise(&d, RAISES / 4, 20000);
+	raise_counted(&d, RAISES / 4, 20000);
 	usleep(100000);
 	vxt_ok(vxics_num(MAP_BYPASSED) == bypassed1 &&
 	       vxics_num("bypass: off, ") == 1 && !vm_switch(1) &&
@@ -254,7 +263,7 @@ int main(void)
 	 * B7: the host interrupt follows the vCPU.  Steered away from it,
 	 * it comes back while the interrupts still come; the vCPU moved, it
 	 * follows.  How many land on the wrong CPU first is printed: the
-	 * goal is one; measured 1-2 on the test host, up to 6 on the debug
+	 * goal is one; measured 1-5 on the test host, up to 7 on the debug
 	 * host (slower), so the check asks only that it follows under the
 	 * stream (fewer than all 10 on the wrong CPU) and ends right.
 	 */
@@ -262,7 +271,7 @@ int main(void)
 	VXT_REQUIRE(!write_file(path, "0"), "steer host irq %d to CPU 0",
 		    host_irq);
 	wrong = host_irq_count(host_irq, 0);
-	nic_raise(&d, 10, 20000);
+	raise_counted(&d, 10, 20000);
 	wrong = host_irq_count(host_irq, 0) - wrong;
 	vxt_ok(host_irq_cpu(host_irq) == RUN_CPU && wrong < 10 &&
 	       vxics_num("host path, ") > steers,
@@ -280,7 +289,7 @@ int main(void)
 	for (i = 0; i < 200 && vxics_num("rm-hcalls ") <= hcalls + 1; i++)
 		usleep(10000);
 	wrong = host_irq_count(host_irq, RUN_CPU);
-	nic_raise(&d, 10, 20000);
+	raise_counted(&d, 10, 20000);
 	wrong = host_irq_count(host_irq, RUN_CPU) - wrong;
 	vxt_ok(host_irq_cpu(host_irq) == 0 && wrong < 10,
 	       "B7: the vCPU moved to CPU 0, its host irq followed (%lld arrivals on CPU %d, %lld steers in all)",
@@ -293,9 +302,14 @@ int main(void)
 	pthread_join(run, NULL);
 	trig = vxics_num("triggers ");
 	vxt_ok(!guest_failed, "the guest's hcalls all succeeded");
-	vxt_ok(trig == host3 - host0 && host3 - host2 >= STREAM / 2,
-	       "B1, B6, B8: the guest source was triggered once per interrupt the host counted, by one path or the other, switching included (%lld of %lld)",
-	       trig, host3 - host0);
+	/*
+	 * Every interrupt raised reached the host (so each before it was
+	 * EOI'd on the PHB and the ICP) and triggered the guest source
+	 * once, whichever path it took, switching included.
+	 */
+	vxt_ok(host3 - host0 == raised && trig == raised,
+	       "B1, B5, B6, B8: of %d interrupts raised the host counted %lld and the guest source was triggered %lld times, by one path or the other, switching included",
+	       raised, host3 - host0, trig);
 	vxt_ok((long long)accepted + vxics_num(" coalesced ") == trig,
 	       "B4, B5: the guest accepted every one, so each was EOI'd on the host (%llu, coalesced %lld)",
 	       (unsigned long long)accepted, vxics_num(" coalesced "));
@@ -328,7 +342,7 @@ int main(void)
 	nic_unmask(&d);
 	nic_raise(&d, 1, 0);
 	vxt_ok(vxv_wait(efd, 3000) > 0,
-	       "B10: VM destroyed first: the device's interrupt reaches its eventfd");
+	       "B10: VM destroyed first, MSI-X on: undone without a splat, the device's interrupt reaches its eventfd");
 	nic_mask(&d);
 	VXT_REQUIRE(!nic_msix_off(&d), "disable MSI-X");
 	close(efd);
