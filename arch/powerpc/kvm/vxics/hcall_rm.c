@@ -312,10 +312,11 @@ long vxics_rm_h_ipi(struct kvm_vcpu *vcpu, unsigned long server,
  * @pimap: the VM's passthrough map
  * @again: unused
  *
- * Until our own bypass replaces upstream's, a mapped interrupt is handed
- * back to the host exactly as if it were unmapped: the caller cleared
- * saved_xirr, so restore it and let the host handler EOI and forward it
- * through VFIO and irqfd.  Nothing is lost and the host EOIs it once.
+ * Not reached with vxics: hook 0006 sends host interrupts to
+ * vxics_rm_host_irq() before upstream's lookup, and upstream's map is
+ * never filled.  Kept because book3s_hv_builtin.c still links against it;
+ * should it run, the interrupt goes back to the host whole: the caller
+ * cleared saved_xirr, so restore it and let the host handler EOI it.
  *
  * Return: 1, "handle in the host".
  */
