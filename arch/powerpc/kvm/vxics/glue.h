@@ -79,7 +79,7 @@ struct kvmppc_icp {
 	u64 n_notifies;
 	/* host interrupts taken while this vCPU ran, in real mode (B9) */
 	u64 n_bypassed;		/* delivered into the guest by the bypass */
-	u64 n_bypass_deferred;	/* ... whose kick was left to virtual mode */
+	u64 n_bypass_deferred;	/* ... that left a kick or a move to virtual mode */
 	u64 n_bypass_elsewhere;	/* ... for another vCPU: wrong CPU (B9) */
 	u64 n_fallback[VXICS_FB_NR];
 };
