@@ -97,13 +97,19 @@ static void steer_locked(struct vxics_bypass *bp, unsigned int host_irq,
 
 /*
  * The host CPU to steer guest source @irq's host interrupt to: the first
- * thread of the core where the vCPU it targets last ran (on POWER8 the
- * other threads are offline to the host and take no host interrupt), or
- * -1 if that vCPU never ran or the source is masked.  @xics alive: an RCU
- * reader of kvm->arch.xics, or a vCPU in KVM_RUN.
+ * thread of the core where the vCPU it targets runs or last ran (on
+ * POWER8 the other threads are offline to the host and take no host
+ * interrupt), or -1 if that vCPU never ran or the source is masked.
+ * @xics alive: an RCU reader of kvm->arch.xics, or a vCPU in KVM_RUN.
+ *
+ * thread_cpu holds the CPU only while the vCPU is in the guest (the exit
+ * path stores -1), and an interrupt taking the host path mostly finds it
+ * out; its virtual core's pcpu keeps the CPU it last ran or was preempted
+ * on, and run_task says it ran at all.
  */
 static int target_cpu(struct kvmppc_xics *xics, u32 irq)
 {
+	struct kvm_vcpu *vcpu;
 	struct vxics_icp *icp;
 	u32 server, prio;
 	int cpu;
@@ -114,7 +120,10 @@ static int target_cpu(struct kvmppc_xics *xics, u32 irq)
 	icp = vxics_icp_find(&xics->core, server);
 	if (!icp)
 		return -1;
-	cpu = READ_ONCE(vxics_to_icp(icp)->vcpu->arch.thread_cpu);
+	vcpu = vxics_to_icp(icp)->vcpu;
+	cpu = READ_ONCE(vcpu->arch.thread_cpu);
+	if (cpu < 0 && READ_ONCE(vcpu->arch.run_task))
+		cpu = READ_ONCE(vcpu->arch.vcore->pcpu);
 	if (cpu < 0 || cpu >= nr_cpu_ids)
 		return -1;
 	cpu = cpu_first_thread_sibling(cpu);

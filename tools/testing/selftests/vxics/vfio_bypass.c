@@ -262,10 +262,10 @@ int main(void)
 	/*
 	 * B7: the host interrupt follows the vCPU.  Steered away from it,
 	 * it comes back while the interrupts still come; the vCPU moved, it
-	 * follows.  How many land on the wrong CPU first is printed: the
-	 * goal is one; measured 1-5 on the test host, up to 7 on the debug
-	 * host (slower), so the check asks only that it follows under the
-	 * stream (fewer than all 10 on the wrong CPU) and ends right.
+	 * follows.  The first to arrive on the wrong CPU takes the host
+	 * path and moves it, so exactly that one lands there: the vCPU is
+	 * found where it last ran even while it is out of the guest, as the
+	 * vCPU sharing CPU 0 with this thread mostly is when one arrives.
 	 */
 	steers = vxics_num("host path, ");
 	VXT_REQUIRE(!write_file(path, "0"), "steer host irq %d to CPU 0",
@@ -273,7 +273,7 @@ int main(void)
 	wrong = host_irq_count(host_irq, 0);
 	raise_counted(&d, 10, 20000);
 	wrong = host_irq_count(host_irq, 0) - wrong;
-	vxt_ok(host_irq_cpu(host_irq) == RUN_CPU && wrong < 10 &&
+	vxt_ok(host_irq_cpu(host_irq) == RUN_CPU && wrong <= 1 &&
 	       vxics_num("host path, ") > steers,
 	       "B7: moved off its vCPU's CPU, the host irq comes back to CPU %d (%lld arrivals on CPU 0)",
 	       host_irq_cpu(host_irq), wrong);
@@ -291,7 +291,8 @@ int main(void)
 	wrong = host_irq_count(host_irq, RUN_CPU);
 	raise_counted(&d, 10, 20000);
 	wrong = host_irq_count(host_irq, RUN_CPU) - wrong;
-	vxt_ok(host_irq_cpu(host_irq) == 0 && wrong < 10,
+	vxt_ok(host_irq_cpu(host_irq) == 0 && wrong <= 1 &&
+	       vxics_num("host path, ") == steers + 2,
 	       "B7: the vCPU moved to CPU 0, its host irq followed (%lld arrivals on CPU %d, %lld steers in all)",
 	       wrong, RUN_CPU, vxics_num("host path, "));
 	usleep(100000);
