@@ -171,21 +171,19 @@ struct vxics_source *vxics_source_find(struct vxics *vx, u32 irq,
  * under the ICS lock; exactly one CPU holds it at any time, which is what
  * makes every interrupt presented once.
  *
+ * @src and @ics: @irq's, from vxics_source_find().
+ *
  * Return: a source interrupt the delivery displaced from the ICP (R8), to
  * be delivered as a fresh attempt, or 0.
  */
-static u32 deliver_once(struct vxics *vx, u32 irq, bool resend)
+static u32 deliver_once(struct vxics *vx, u32 irq, struct vxics_source *src,
+			struct vxics_ics *ics, bool resend)
 {
-	struct vxics_source *src;
-	struct vxics_ics *ics;
 	struct vxics_icp *icp;
 	unsigned long flags;
 	u32 server, reject;
 	u8 prio;
 
-	src = vxics_source_find(vx, irq, &ics);
-	if (!src)
-		return 0;
 again:
 	flags = ics_lock(ics);
 	if (resend) {
@@ -273,40 +271,25 @@ again:
  */
 void vxics_deliver(struct vxics *vx, u32 irq, bool resend)
 {
+	struct vxics_source *src;
+	struct vxics_ics *ics;
+
 	while (irq) {
-		irq = deliver_once(vx, irq, resend);
+		src = vxics_source_find(vx, irq, &ics);
+		if (!src)
+			return;
+		irq = deliver_once(vx, irq, src, ics, resend);
 		resend = false;
 	}
 }
 
-/**
- * vxics_set_level() - an event on a source: MSI trigger, LSI line change
- * @vx: the VM's XICS
- * @irq: a defined source
- * @level: VXICS_LEVEL_HIGH or VXICS_LEVEL_LOW
- *
- * MSI (R17): a trigger moves P/Q 00->P (present), P->PQ, PQ->PQ
- * (coalesced, counted in @vx->n_coalesced and the source); LOW does
- * nothing.  Every HIGH counts in the source's n_triggers.
- * LSI (R18): HIGH with P set does nothing, else sets P and presents; LOW
- * clears P and Q.
- *
- * Return: 0, or -EINVAL for an undefined source (R19) or a bad @level,
- * changing nothing.
- */
-int vxics_set_level(struct vxics *vx, u32 irq, int level)
+/* vxics_set_level() of @irq, whose source @src in block @ics was found */
+static void set_level_src(struct vxics *vx, u32 irq, struct vxics_source *src,
+			  struct vxics_ics *ics, int level)
 {
-	struct vxics_source *src;
-	struct vxics_ics *ics;
 	unsigned long flags;
 	bool present = false;
 	u8 f;
-
-	if (level != VXICS_LEVEL_LOW && level != VXICS_LEVEL_HIGH)
-		return -EINVAL;
-	src = vxics_source_find(vx, irq, &ics);
-	if (!src)
-		return -EINVAL;
 
 	flags = ics_lock(ics);
 	f = src->flags;
@@ -329,8 +312,39 @@ int vxics_set_level(struct vxics *vx, u32 irq, int level)
 	src_set_flags(src, f);
 	ics_unlock(ics, flags);
 
-	if (present)
+	/* the first attempt with the source in hand, any displaced anew */
+	if (present) {
+		irq = deliver_once(vx, irq, src, ics, false);
 		vxics_deliver(vx, irq, false);
+	}
+}
+
+/**
+ * vxics_set_level() - an event on a source: MSI trigger, LSI line change
+ * @vx: the VM's XICS
+ * @irq: a defined source
+ * @level: VXICS_LEVEL_HIGH or VXICS_LEVEL_LOW
+ *
+ * MSI (R17): a trigger moves P/Q 00->P (present), P->PQ, PQ->PQ
+ * (coalesced, counted in @vx->n_coalesced and the source); LOW does
+ * nothing.  Every HIGH counts in the source's n_triggers.
+ * LSI (R18): HIGH with P set does nothing, else sets P and presents; LOW
+ * clears P and Q.
+ *
+ * Return: 0, or -EINVAL for an undefined source (R19) or a bad @level,
+ * changing nothing.
+ */
+int vxics_set_level(struct vxics *vx, u32 irq, int level)
+{
+	struct vxics_source *src;
+	struct vxics_ics *ics;
+
+	if (level != VXICS_LEVEL_LOW && level != VXICS_LEVEL_HIGH)
+		return -EINVAL;
+	src = vxics_source_find(vx, irq, &ics);
+	if (!src)
+		return -EINVAL;
+	set_level_src(vx, irq, src, ics, level);
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(vxics_set_level, KVM_VXICS);
@@ -362,7 +376,8 @@ int vxics_msi_trigger(struct vxics *vx, u32 irq, u32 *server)
 	if (READ_ONCE(src->flags) & VXICS_SRC_LSI)
 		return -EINVAL;
 	*server = READ_ONCE(src->server);
-	return vxics_set_level(vx, irq, VXICS_LEVEL_HIGH);
+	set_level_src(vx, irq, src, ics, VXICS_LEVEL_HIGH);
+	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(vxics_msi_trigger, KVM_VXICS);
 
