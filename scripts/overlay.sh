@@ -5,10 +5,13 @@
 # out/<name>/, apply our hook patches (scripts/hooks/series), copy our own
 # files over at their kernel paths and configure it from the fragments.
 #
-#   scripts/overlay.sh [--stock] [--name N] [--variant V]
+#   scripts/overlay.sh [--stock | --stock-vfio] [--name N] [--variant V]
 #                      [--base B [--keep-modules]] [--fragment F ...]
 #
 # --stock builds upstream as shipped: no hooks and no files of ours.
+# --stock-vfio is upstream with only our vfio-pci fix (the hooks tagged
+# "vfio" in scripts/hooks/series and the tce_iommu_core files), so that
+# upstream's XICS and passthrough bypass can be measured with a device.
 # --variant V configures a second build directory, out/build-<name>.V,
 # from the same source tree (e.g. the debug kernel: --variant debug
 # --fragment scripts/config/vxics-debug.config).
@@ -32,6 +35,7 @@ fragments=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--stock) stock=1; name=linux-stock ;;
+	--stock-vfio) stock=2; name=linux-stockvfio ;;
 	--name) name=$2; shift ;;
 	--variant) variant=.$2; shift ;;
 	--base) base=$2; shift ;;
@@ -52,9 +56,10 @@ mkdir -p "$OUT"
 have=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || echo unknown)
 
 hooks=()
-if [ $stock = 0 ]; then
-	while read -r h _; do
+if [ $stock != 1 ]; then
+	while read -r h tag; do
 		case $h in ''|'#'*) continue ;; esac
+		[ $stock = 0 ] || [ "$tag" = vfio ] || continue
 		hooks+=("$TOP/scripts/hooks/$h")
 	done < "$TOP/scripts/hooks/series"
 fi
@@ -87,13 +92,14 @@ if [ "$(cat "$SRC/.vxics-stamp" 2>/dev/null)" != "$stamp" ]; then
 		echo "overlay: note: linux-source $have, hooks developed against $KSRC_DEVELOPED_AGAINST; all applied"
 fi
 
-if [ $stock = 0 ]; then
+if [ $stock != 1 ]; then
 	# Our files, at their kernel paths.  Only changed files are copied so
 	# make sees unchanged timestamps.  We never overwrite an upstream file.
 	manifest=$SRC/.vxics-files
 	touch "$manifest"
 	new=$(cd "$TOP" && for d in arch drivers include virt; do
-		[ ! -d $d ] || find $d -type f; done | sort)
+		[ ! -d $d ] || find $d -type f; done | sort |
+		if [ $stock = 2 ]; then grep tce_iommu_core; else cat; fi)
 	for f in $new; do
 		dst=$SRC/$f
 		if [ -e "$dst" ] && ! grep -qxF "$f" "$manifest"; then
@@ -111,14 +117,16 @@ if [ $stock = 0 ]; then
 
 	# Each directory and object the top-level Kbuild lists must really be
 	# joined to the build by a hook: catches a hook fuzz applied elsewhere.
-	for d in $(sed -n 's/^obj-[^+]*+= *//p' "$TOP/Kbuild"); do
+	for d in $(sed -n 's/^obj-[^+]*+= *//p' "$TOP/Kbuild" |
+		   if [ $stock = 2 ]; then grep tce_iommu_core; else cat; fi); do
 		d=${d%/}; d=${d%.o}
 		grep -qE "obj-.*[[:space:]]$(basename "$d")(/|\.o)" \
 			"$SRC/$(dirname "$d")/Makefile" ||
 			die "overlay: no hook joins $d to $(dirname "$d")/Makefile"
 	done
 	# kvm.ko's members of ours: listed by a hook in the KVM Makefile.
-	for o in $(sed -n 's/^kvm-y += *//p' "$TOP/Kbuild"); do
+	for o in $(sed -n 's/^kvm-y += *//p' "$TOP/Kbuild" |
+		   if [ $stock = 2 ]; then grep tce_iommu_core; else cat; fi); do
 		grep -qE "[[:space:]]${o#arch/powerpc/kvm/}([[:space:]]|\$)" \
 			"$SRC/arch/powerpc/kvm/Makefile" ||
 			die "overlay: no hook puts $o into kvm.ko (arch/powerpc/kvm/Makefile)"
@@ -160,7 +168,11 @@ if [ "$(cat "$BUILD/.vxics-config-stamp" 2>/dev/null)" != "$cfgstamp" ] ||
 		esac
 	done < <(grep -h '^CONFIG_' "$BUILD/fragment.config" | tac |
 		 awk -F= '!seen[$1]++' |
-		 { [ $stock = 1 ] && grep -v -e VXICS -e TCE_IOMMU_CORE || cat; })
+		 case $stock in
+		 1) grep -v -e VXICS -e TCE_IOMMU_CORE ;;
+		 2) grep -v -e VXICS ;;
+		 *) cat ;;
+		 esac)
 	[ $bad = 0 ] || die "config fragment not satisfied"
 	echo "$cfgstamp" > "$BUILD/.vxics-config-stamp"
 fi

@@ -25,6 +25,13 @@
 
 /* guest_xics_loop.S: the stop word the test sets (xl_stop), modes (r14) */
 #define XL_STOP		0x7000
+/*
+ * guest_pathlen_msi.S: interrupts taken, how many were not the device's
+ * source, and which stop marker ends the span (set by the test)
+ */
+#define PM_TAKEN	0x7008
+#define PM_OTHER	0x7010
+#define PM_PHASE	0x7018
 #define XL_MODE_ACCEPT	0
 #define XL_MODE_XIRR	1
 
@@ -79,6 +86,7 @@
  */
 #define VXT_PL_START_WORD	0x6bff0000	/* xori 31,31,0 */
 #define VXT_PL_STOP_WORD	0x6bde0000	/* xori 30,30,0 */
+#define VXT_PL_LAP_WORD		0x6bbd0000	/* xori 29,29,0: count so far */
 
 #ifdef __ASSEMBLER__
 	.macro	VXT_PL_START
@@ -87,6 +95,10 @@
 
 	.macro	VXT_PL_STOP
 	xori	30, 30, 0
+	.endm
+
+	.macro	VXT_PL_LAP
+	xori	29, 29, 0
 	.endm
 
 /*

@@ -75,6 +75,23 @@ long long host_irq_count(int irq, int cpu)
 	return sum;
 }
 
+int host_irq_by_name(const char *name)
+{
+	char line[1024], *end;
+	FILE *f = fopen("/proc/interrupts", "r");
+	int irq = -1;
+	long v;
+
+	while (f && irq < 0 && fgets(line, sizeof(line), f)) {
+		v = strtol(line, &end, 10);
+		if (*end == ':' && strstr(end, name))
+			irq = v;
+	}
+	if (f)
+		fclose(f);
+	return irq;
+}
+
 int host_irq_cpu(int irq)
 {
 	char path[64];

@@ -38,6 +38,8 @@ int nic_msix_off(struct vxv_dev *d);
 
 /* /proc/interrupts: @irq's count on @cpu, or over all CPUs if @cpu < 0 */
 long long host_irq_count(int irq, int cpu);
+/* The host irq whose /proc/interrupts line names @name, or -1 */
+int host_irq_by_name(const char *name);
 /* The first CPU of /proc/irq/@irq/smp_affinity_list, or -1 */
 int host_irq_cpu(int irq);
 /* Write @s to @path: 0 or -1 */
