@@ -300,7 +300,7 @@ void vxics_icp_do_resend(struct vxics *vx, struct vxics_icp *icp)
 		/*
 		 * The caller's cmpxchg clearing need-resend is fully ordered,
 		 * so this read cannot see the map older than that clear;
-		 * a marker whose bit we miss sees the clear (deliver_once()).
+		 * a marker whose bit we miss sees the clear (deliver_locked()).
 		 * Checked by tools/testing/vxics/spin/resend.pml (-DNO_MB).
 		 */
 		if (!READ_ONCE(icp->resend_blocks[w]))

@@ -171,21 +171,22 @@ struct vxics_source *vxics_source_find(struct vxics *vx, u32 irq,
  * under the ICS lock; exactly one CPU holds it at any time, which is what
  * makes every interrupt presented once.
  *
- * @src and @ics: @irq's, from vxics_source_find().
+ * @src and @ics: @irq's, from vxics_source_find().  Called with the ICS
+ * lock held (@flags from ics_lock()), which it drops: a trigger that
+ * decided to present goes on in the same critical section.
  *
  * Return: a source interrupt the delivery displaced from the ICP (R8), to
  * be delivered as a fresh attempt, or 0.
  */
-static u32 deliver_once(struct vxics *vx, u32 irq, struct vxics_source *src,
-			struct vxics_ics *ics, bool resend)
+static u32 deliver_locked(struct vxics *vx, u32 irq, struct vxics_source *src,
+			  struct vxics_ics *ics, unsigned long flags,
+			  bool resend)
 {
 	struct vxics_icp *icp;
-	unsigned long flags;
 	u32 server, reject;
 	u8 prio;
 
 again:
-	flags = ics_lock(ics);
 	if (resend) {
 		/* checked by tools/testing/vxics/spin/resend.pml (-DNO_TAKE) */
 		if (!(src->flags & VXICS_SRC_RESEND)) {
@@ -223,9 +224,9 @@ again:
 		/*
 		 * Retargeted or reprioritised while we had it in hand: the
 		 * changer saw no mark and delivered nothing, so we try again
-		 * with the new values rather than park it on the old ICP.
+		 * with the new values (the lock still held) rather than park
+		 * it on the old ICP.
 		 */
-		ics_unlock(ics, flags);
 		resend = false;
 		goto again;
 	}
@@ -254,6 +255,7 @@ again:
 	smp_mb();
 	if (!vxics_icp_resend(READ_ONCE(icp->state))) {
 		resend = true;
+		flags = ics_lock(ics);
 		goto again;
 	}
 	return 0;
@@ -278,7 +280,7 @@ void vxics_deliver(struct vxics *vx, u32 irq, bool resend)
 		src = vxics_source_find(vx, irq, &ics);
 		if (!src)
 			return;
-		irq = deliver_once(vx, irq, src, ics, resend);
+		irq = deliver_locked(vx, irq, src, ics, ics_lock(ics), resend);
 		resend = false;
 	}
 }
@@ -310,13 +312,13 @@ static void set_level_src(struct vxics *vx, u32 irq, struct vxics_source *src,
 	}
 	src->n_triggers += level == VXICS_LEVEL_HIGH;
 	src_set_flags(src, f);
-	ics_unlock(ics, flags);
-
-	/* the first attempt with the source in hand, any displaced anew */
-	if (present) {
-		irq = deliver_once(vx, irq, src, ics, false);
-		vxics_deliver(vx, irq, false);
+	if (!present) {
+		ics_unlock(ics, flags);
+		return;
 	}
+	/* the first attempt in the same critical section; displaced ones anew */
+	irq = deliver_locked(vx, irq, src, ics, flags, false);
+	vxics_deliver(vx, irq, false);
 }
 
 /**

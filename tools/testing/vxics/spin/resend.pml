@@ -22,7 +22,7 @@
  *   map[b]          bit b of icp->resend_blocks; both blocks are in word 0.
  *   flag[s]         VXICS_SRC_RESEND of source s (src_set_flags()).
  *   lk[b]           the ICS lock of block b.
- *   deliver()       vxics_deliver()/deliver_once(): the RESEND take under
+ *   deliver()       vxics_deliver()/deliver_locked(): the RESEND take under
  *                   the lock when resending, vxics_icp_try_deliver() (one
  *                   atomic cmpxchg: present, or set need-resend), and on
  *                   refusal: mark under the lock, smp_wmb(), set_bit(),
