@@ -671,7 +671,7 @@ def msi_main(a, vmlinux, iters, runs):
     kernels = ['ours'] + ([] if a.ours_only or a.check else ['upstream'])
     boots = {'ours': [('both', '')],
              'upstream': [('on', ''), ('off', 'kvm_hv.kvm_irq_bypass=0')]}
-    first, banners = {}, {}
+    first, every, banners = {}, {}, {}
     for k in kernels:
         if k == 'upstream' and 'upstream' not in vmlinux:
             vmlinux['upstream'] = build_one('stockvfio')
@@ -689,6 +689,7 @@ def msi_main(a, vmlinux, iters, runs):
                     vmlinux_banner(vmlinux[k])
                 print('pathlen: %s: %s' % (tag, total))
                 first.setdefault((k, mode), res)
+                every.setdefault((k, mode), []).append(res)
     rows = [('ours, bypass on', ('ours', 'on'),
              first[('ours', 'both')].get('msi_phase0', []), 'bypass'),
             ('ours, bypass off (`vxics.bypass=0`)', ('ours', 'off'),
@@ -702,6 +703,22 @@ def msi_main(a, vmlinux, iters, runs):
     md = report_msi(rows, banners, iters, runs,
                     'make pathlen' if len(sys.argv) == 1 else
                     ' '.join(['bench/pathlen/run.py'] + sys.argv[1:]))
+    # Run to run: each row's median in every boot
+    boot_of = {('ours', 'on'): ('ours', 'both', 'msi_phase0'),
+               ('ours', 'off'): ('ours', 'both', 'msi_phase1'),
+               ('upstream', 'on'): ('upstream', 'on', 'msi_phase0'),
+               ('upstream', 'off'): ('upstream', 'off', 'msi_phase0')}
+    lines = []
+    for label, key, _, cls in rows:
+        k, mode, site = boot_of[key]
+        meds = []
+        for res in every[(k, mode)]:
+            sp = msi_classes(res.get(site, []))[cls]
+            meds.append('%d/%d' % (msi_stats(sp, 1)[1], msi_stats(sp, 0)[1])
+                        if sp else '–')
+        lines.append('- %s: %s' % (label, ', '.join(meds)))
+    md += ('## Run to run\n\nMedians (to the guest\'s 0x500 / round trip) '
+           'of each boot:\n\n' + '\n'.join(lines) + '\n\n')
     notes = NOTES + '\n'
     if os.path.exists(a.msi_report):
         old = open(a.msi_report).read()
