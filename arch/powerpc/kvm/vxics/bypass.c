@@ -44,6 +44,9 @@
 #include <asm/pnv-pci.h>
 #include "glue.h"
 
+#define CREATE_TRACE_POINTS
+#include <trace/events/vxics.h>
+
 static DEFINE_MUTEX(vxics_bypass_mutex);
 
 /* The VM's bypass state, created on demand; under vxics_bypass_mutex. */
@@ -96,38 +99,53 @@ static void steer_locked(struct vxics_bypass *bp, unsigned int host_irq,
 }
 
 /*
- * The host CPU to steer guest source @irq's host interrupt to: the first
- * thread of the core where the vCPU it targets runs or last ran (on
- * POWER8 the other threads are offline to the host and take no host
- * interrupt), or -1 if that vCPU never ran or the source is masked.
- * @xics alive: an RCU reader of kvm->arch.xics, or a vCPU in KVM_RUN.
- *
- * thread_cpu holds the CPU only while the vCPU is in the guest (the exit
- * path stores -1), and an interrupt taking the host path mostly finds it
- * out; its virtual core's pcpu keeps the CPU it last ran or was preempted
- * on, and run_task says it ran at all.
+ * The vCPU guest source @irq targets, or NULL; @masked: set if the source
+ * is masked.  @xics alive: an RCU reader of kvm->arch.xics, or a vCPU in
+ * KVM_RUN.
  */
-static int target_cpu(struct kvmppc_xics *xics, u32 irq)
+static struct kvm_vcpu *target_vcpu(struct kvmppc_xics *xics, u32 irq,
+				    bool *masked)
 {
-	struct kvm_vcpu *vcpu;
 	struct vxics_icp *icp;
 	u32 server, prio;
-	int cpu;
 
-	if (!xics || vxics_get_xive(&xics->core, irq, &server, &prio) ||
-	    prio == 0xff)
-		return -1;
+	if (!xics || vxics_get_xive(&xics->core, irq, &server, &prio))
+		return NULL;
+	*masked = prio == 0xff;
 	icp = vxics_icp_find(&xics->core, server);
-	if (!icp)
-		return -1;
-	vcpu = vxics_to_icp(icp)->vcpu;
-	cpu = READ_ONCE(vcpu->arch.thread_cpu);
+	return icp ? vxics_to_icp(icp)->vcpu : NULL;
+}
+
+/*
+ * The first thread of the core where @vcpu runs or last ran (on POWER8
+ * the other threads are offline to the host and take no host interrupt),
+ * or -1 if it never ran.  thread_cpu holds the CPU only while the vCPU is
+ * in the guest (the exit path stores -1), and an interrupt taking the
+ * host path mostly finds it out; its virtual core's pcpu keeps the CPU it
+ * last ran or was preempted on, and run_task says it ran at all.
+ */
+static int vcpu_core(struct kvm_vcpu *vcpu)
+{
+	int cpu = READ_ONCE(vcpu->arch.thread_cpu);
+
 	if (cpu < 0 && READ_ONCE(vcpu->arch.run_task))
 		cpu = READ_ONCE(vcpu->arch.vcore->pcpu);
 	if (cpu < 0 || cpu >= nr_cpu_ids)
 		return -1;
 	cpu = cpu_first_thread_sibling(cpu);
 	return cpu_online(cpu) ? cpu : -1;
+}
+
+/*
+ * The host CPU to steer guest source @irq's host interrupt to: its
+ * vCPU's core, or -1 if that vCPU never ran or the source is masked.
+ */
+static int target_cpu(struct kvmppc_xics *xics, u32 irq)
+{
+	bool masked = false;
+	struct kvm_vcpu *vcpu = target_vcpu(xics, irq, &masked);
+
+	return vcpu && !masked ? vcpu_core(vcpu) : -1;
 }
 
 /**
@@ -165,17 +183,34 @@ void vxics_bypass_follow(struct kvmppc_xics *xics, u32 irq)
  * @irq: the guest source just triggered
  *
  * Any context.  If @irq is mapped, counts it (it came while no vCPU of the
- * VM ran on the CPU it arrived on, or with the bypass off) and lets its
- * host interrupt follow its vCPU.
+ * VM ran on the CPU it arrived on, or with the bypass off) in the VM's
+ * debugfs and in its vCPU's KVM statistics, and lets its host interrupt
+ * follow its vCPU.  The injection runs in the handler of the host
+ * interrupt (kvm_arch_set_irq_inatomic()), so this CPU is where it
+ * arrived.
  */
 void vxics_bypass_host_path(struct kvmppc_xics *xics, u32 irq)
 {
 	/* pairs with the release publishing it in bypass_of() */
 	struct vxics_bypass *bp = smp_load_acquire(&xics->bypass);
+	int core = -1, cpu = raw_smp_processor_id();
+	struct kvm_vcpu *vcpu;
+	bool masked = false;
+	void *v;
 
-	if (!bp || !xa_load(&bp->by_guest, irq))
+	v = bp ? xa_load(&bp->by_guest, irq) : NULL;
+	if (!v)
 		return;
 	atomic64_inc(&bp->n_host_path);
+	vcpu = target_vcpu(xics, irq, &masked);
+	if (vcpu) {
+		vxics_stat_inc(&vcpu->stat.pthru_all);
+		vxics_stat_inc(&vcpu->stat.pthru_host);
+		core = vcpu_core(vcpu);
+		if (core >= 0 && core != cpu_first_thread_sibling(cpu))
+			vxics_stat_inc(&vcpu->stat.pthru_bad_aff);
+	}
+	trace_vxics_host_path(irq, xa_to_value(v), cpu, core);
 	vxics_bypass_follow(xics, irq);
 }
 

@@ -113,15 +113,14 @@ static void rm_host_eoi(struct irq_desc *desc, __be32 xirr, bool *again)
 }
 
 /*
- * Whether the vCPU of @server last ran on this CPU's core: then this CPU
- * is already the best host target (the core's other threads take no host
- * interrupts) and asking for a move would only cost an exit.  The ICP and
- * vCPU structures are kzalloc'd; threads_shift is in the image.
+ * Whether @vcpu runs on this CPU's core: then this CPU is already the
+ * best host target (the core's other threads take no host interrupts)
+ * and asking for a move would only cost an exit.  The vCPU structures
+ * are kzalloc'd; threads_shift is in the image.
  */
-static bool rm_same_core(struct kvmppc_xics *xics, u32 server)
+static bool rm_same_core(struct kvm_vcpu *vcpu)
 {
-	struct vxics_icp *t = vxics_icp_find(&xics->core, server);
-	int cpu = t ? READ_ONCE(vxics_to_icp(t)->vcpu->arch.thread_cpu) : -1;
+	int cpu = READ_ONCE(vcpu->arch.thread_cpu);
 
 	return cpu >= 0 && cpu_first_thread_sibling(cpu) ==
 			   cpu_first_thread_sibling(raw_smp_processor_id());
@@ -194,13 +193,21 @@ long vxics_rm_host_irq(u32 xisr, __be32 xirr, bool *again)
 
 	local_paca->kvm_hstate.saved_xirr = 0;
 	icp->n_bypassed++;
-	/*
-	 * For another vCPU: the host interrupt's affinity is not where that
-	 * vCPU runs; ask virtual mode to move it there (B7).
-	 */
-	if (server != icp->core.server) {
+	if (server == icp->core.server) {
+		vxics_stat_inc(&vcpu->stat.pthru_all);
+	} else {
+		/*
+		 * For another vCPU: the host interrupt's affinity is not
+		 * where that vCPU runs; ask virtual mode to move it there
+		 * (B7).  Its ICP and vCPU are kzalloc'd.
+		 */
+		struct vxics_icp *t = vxics_icp_find(&xics->core, server);
+		struct kvm_vcpu *tv = t ? vxics_to_icp(t)->vcpu : vcpu;
+
 		icp->n_bypass_elsewhere++;
-		if (!rm_same_core(xics, server)) {
+		vxics_stat_inc(&tv->stat.pthru_all);
+		if (!rm_same_core(tv)) {
+			vxics_stat_inc(&tv->stat.pthru_bad_aff);
 			icp->rm_steer_irq = vxics_map_guest(e);
 			icp->rm_work |= VXICS_RM_STEER;
 		}

@@ -140,6 +140,20 @@ struct seq_file;
 void vxics_bypass_show(struct seq_file *m, struct kvmppc_xics *xics);
 int vxics_bypass_set_vm(struct kvm *kvm, bool on);
 void vxics_bypass_host_path(struct kvmppc_xics *xics, u32 irq);
+
+/*
+ * B9: KVM's passthrough statistics of a vCPU (its binary stats and
+ * debugfs: pthru_all, every passed-through interrupt delivered to it;
+ * pthru_host, those that took the host path; pthru_bad_aff, those that
+ * arrived on another core than its own).  Real mode bumps them on one
+ * CPU, the host path's injection on another, so atomically: the u64 is
+ * laid out as an atomic64_t, and ldarx/stdcx. work with the MMU off.
+ */
+static inline void vxics_stat_inc(u64 *stat)
+{
+	atomic64_inc((atomic64_t *)stat);
+}
+
 void vxics_bypass_follow(struct kvmppc_xics *xics, u32 irq);
 bool vxics_bypass_vm_on(struct kvm *kvm);
 

@@ -161,16 +161,17 @@ int main(void)
 {
 	char bdf[1][VXV_BDF_LEN], path[64], cpu[16];
 	long long bypassed0, bypassed1, off1, host0, host1, host2, host3, trig;
-	long long switches = 0, steers, wrong, hcalls;
+	long long switches = 0, steers, wrong, wrong_all, hcalls, events;
+	bool traced;
 	int i;
 	cpu_set_t set;
 	struct vxv_dev d;
 	pthread_t run, st;
 	int xfd, efd, host_irq;
 
-	vxv_need(vxv_find(0x8086, 0x10d3, 1, bdf, 1), 14,
+	vxv_need(vxv_find(0x8086, 0x10d3, 1, bdf, 1), 16,
 		 "e1000e alone in an iommu group");
-	vxt_plan(14);
+	vxt_plan(16);
 	VXT_REQUIRE(sysconf(_SC_NPROCESSORS_ONLN) > RUN_CPU, "host CPU %d",
 		    RUN_CPU);
 	pin(0);
@@ -219,10 +220,21 @@ int main(void)
 	       host1 - host0);
 
 	VXT_REQUIRE(!write_file(BYPASS_PARAM, "0"), "vxics.bypass=0");
+	traced = !trace_event("vxics/vxics_host_path", 1);
 	raise_counted(&d, RAISES, 20000);
 	usleep(100000);
 	host2 = host_irq_count(host_irq, -1);
 	off1 = vxics_num("fallback: off ");
+	if (traced) {
+		events = trace_count("vxics_host_path:");
+		trace_event("vxics/vxics_host_path", 0);
+		vxt_ok(events == host2 - host1,
+		       "B9: switched off, the tracepoint saw each fallback in virtual mode (%lld of %lld)",
+		       events, host2 - host1);
+	} else {
+		vxt_skip("B9: no event tracing in this kernel (%s)",
+			 "the debug and distribution-like hosts have it");
+	}
 	vxt_ok(vxics_num(MAP_BYPASSED) == bypassed1 && off1 >= 1 &&
 	       off1 <= RAISES && host2 - host1 == RAISES,
 	       "B8: switched off, none bypassed, %lld counted as off, host counted %lld",
@@ -277,6 +289,7 @@ int main(void)
 	       vxics_num("host path, ") > steers,
 	       "B7: moved off its vCPU's CPU, the host irq comes back to CPU %d (%lld arrivals on CPU 0)",
 	       host_irq_cpu(host_irq), wrong);
+	wrong_all = wrong;
 	CPU_ZERO(&set);
 	CPU_SET(0, &set);
 	VXT_REQUIRE(!pthread_setaffinity_np(run, sizeof(set), &set),
@@ -295,6 +308,7 @@ int main(void)
 	       vxics_num("host path, ") == steers + 2,
 	       "B7: the vCPU moved to CPU 0, its host irq followed (%lld arrivals on CPU %d, %lld steers in all)",
 	       wrong, RUN_CPU, vxics_num("host path, "));
+	wrong_all += wrong;
 	usleep(100000);
 	host3 = host_irq_count(host_irq, -1);
 
@@ -314,6 +328,20 @@ int main(void)
 	vxt_ok((long long)accepted + vxics_num(" coalesced ") == trig,
 	       "B4, B5: the guest accepted every one, so each was EOI'd on the host (%llu, coalesced %lld)",
 	       (unsigned long long)accepted, vxics_num(" coalesced "));
+	/*
+	 * B9: KVM's own passthrough statistics of the vCPU (binary stats):
+	 * every one delivered, those by the host path, and those that
+	 * arrived on another core than the vCPU's (the B7 moves).
+	 */
+	vxt_ok(vxt_vcpu_stat(vcpu, "pthru_all") == trig &&
+	       vxt_vcpu_stat(vcpu, "pthru_host") == vxics_num("mapped, ") &&
+	       vxt_vcpu_stat(vcpu, "pthru_all") -
+	       vxt_vcpu_stat(vcpu, "pthru_host") == vxics_num(MAP_BYPASSED) &&
+	       vxt_vcpu_stat(vcpu, "pthru_bad_aff") == wrong_all,
+	       "B9: the vCPU's KVM stats: pthru_all %lld, pthru_host %lld (the host path), pthru_bad_aff %lld (wrong core)",
+	       vxt_vcpu_stat(vcpu, "pthru_all"),
+	       vxt_vcpu_stat(vcpu, "pthru_host"),
+	       vxt_vcpu_stat(vcpu, "pthru_bad_aff"));
 
 	VXT_REQUIRE(!nic_msix_off(&d), "disable MSI-X");
 	vxt_ok(vxics_num("bypass: on, ") == 0 && vxics_num(" source ") == 0,

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
 #include "nic.h"
 #include "vxt.h"
@@ -116,4 +117,58 @@ int write_file(const char *path, const char *s)
 	r = write(fd, s, strlen(s));
 	close(fd);
 	return r == (int)strlen(s) ? 0 : -1;
+}
+
+/* tracefs, mounted here if need be; NULL without event tracing */
+static const char *tracefs(void)
+{
+	static const char *const dirs[] = { "/sys/kernel/tracing",
+					    "/sys/kernel/debug/tracing" };
+	char path[96];
+	size_t i;
+
+	mount("nodev", dirs[0], "tracefs", 0, NULL);
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/events", dirs[i]);
+		if (!access(path, F_OK))
+			return dirs[i];
+	}
+	return NULL;
+}
+
+int trace_event(const char *event, int on)
+{
+	const char *t = tracefs();
+	char path[160];
+	int fd;
+
+	if (!t)
+		return -1;
+	if (on) {	/* an empty buffer to count in */
+		snprintf(path, sizeof(path), "%s/trace", t);
+		fd = open(path, O_WRONLY | O_TRUNC);
+		if (fd >= 0)
+			close(fd);
+	}
+	snprintf(path, sizeof(path), "%s/events/%s/enable", t, event);
+	return write_file(path, on ? "1" : "0");
+}
+
+long long trace_count(const char *what)
+{
+	const char *t = tracefs();
+	char path[160], line[512];
+	long long n = 0;
+	FILE *f;
+
+	if (!t)
+		return -1;
+	snprintf(path, sizeof(path), "%s/trace", t);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n += line[0] != '#' && strstr(line, what);
+	fclose(f);
+	return n;
 }

@@ -42,6 +42,12 @@ long long host_irq_count(int irq, int cpu);
 int host_irq_by_name(const char *name);
 /* The first CPU of /proc/irq/@irq/smp_affinity_list, or -1 */
 int host_irq_cpu(int irq);
+/*
+ * Tracepoints: switch @event ("system/name") on, emptying the buffer, or
+ * off; count the buffered lines naming @what.  -1: no event tracing.
+ */
+int trace_event(const char *event, int on);
+long long trace_count(const char *what);
 /* Write @s to @path: 0 or -1 */
 int write_file(const char *path, const char *s);
 

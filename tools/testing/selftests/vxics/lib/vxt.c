@@ -302,3 +302,36 @@ long long vxt_vxics_num(struct vxt_vm *vm, const char *key)
 	p = strstr(buf, key);
 	return p ? strtoll(p + strlen(key), NULL, 0) : -1;
 }
+
+long long vxt_vcpu_stat(struct vxt_vcpu *vcpu, const char *name)
+{
+	struct kvm_stats_header h;
+	struct kvm_stats_desc *d;
+	long long val = -1;
+	size_t dsz;
+	uint64_t v;
+	uint32_t i;
+	int fd;
+
+	fd = ioctl(vcpu->fd, KVM_GET_STATS_FD, NULL);
+	if (fd < 0)
+		return -1;
+	if (pread(fd, &h, sizeof(h), 0) != sizeof(h))
+		goto out;
+	dsz = sizeof(*d) + h.name_size;
+	d = malloc(dsz);
+	for (i = 0; d && i < h.num_desc && val < 0; i++) {
+		if (pread(fd, d, dsz, h.desc_offset + i * dsz) != (ssize_t)dsz)
+			break;
+		if (strncmp(d->name, name, h.name_size) ||
+		    d->size != 1)
+			continue;
+		if (pread(fd, &v, sizeof(v), h.data_offset + d->offset) ==
+		    sizeof(v))
+			val = v;
+	}
+	free(d);
+out:
+	close(fd);
+	return val;
+}

@@ -59,6 +59,8 @@ bool vxt_vm_debugfs(struct vxt_vm *vm, const char *name, char *buf,
 long long vxt_vxics_num(struct vxt_vm *vm, const char *key);
 
 void vxt_vcpu_set_gpr(struct vxt_vcpu *vcpu, int n, uint64_t val);
+/* A vCPU's KVM binary statistic @name (KVM_GET_STATS_FD), or -1 */
+long long vxt_vcpu_stat(struct vxt_vcpu *vcpu, const char *name);
 
 /* guest_xics_loop.S: tell the looping guest to stop (the word at XL_STOP) */
 static inline void xl_stop(struct vxt_vm *vm)
