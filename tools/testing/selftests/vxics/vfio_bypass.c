@@ -13,8 +13,10 @@
  * - with vxics.bypass=0 (B8) every one takes the host path and still
  *   arrives once; switching it, globally and for the VM, under a stream
  *   of interrupts loses and duplicates none;
+ * - the guest renumbers the MSI: the mapping follows the irqfd (B10);
  * - steered to another CPU, or the vCPU moved, the host interrupt
  *   follows the vCPU under the stream (B7);
+ * - the vCPU's KVM statistics and the host-path tracepoint agree (B9);
  * - the mapping goes with MSI-X disabled, with the device released
  *   while the VM lives, and with the VM destroyed while MSI-X is on
  *   (B10); the device's interrupts then reach their eventfd again.
@@ -37,6 +39,7 @@ GUEST_DECLARE(xics_loop);
 
 #define GUEST_IRQ	0x1000
 #define IDLE_IRQ	0x1001
+#define NEW_IRQ		0x1002	/* the MSI's number after the guest renumbers it */
 #define RUN_CPU		1
 #define RAISES		40
 #define STREAM		150	/* interrupts raised while switching */
@@ -108,6 +111,15 @@ static long long vxics_num(const char *key)
 	return vxt_vxics_num(vm, key);
 }
 
+/* Guest source @irq's trigger count, from its debugfs line */
+static long long src_triggers(unsigned int irq)
+{
+	char key[48];
+
+	snprintf(key, sizeof(key), "irq %#7x server ", irq);
+	return vxics_num(key) < 0 ? -1 : vxt_vxics_num_after(vm, key, "triggers ");
+}
+
 /* Interrupts raised on the NIC while the guest runs, counted here */
 static int raised;
 
@@ -150,6 +162,7 @@ static int vm_setup(int *xfd)
 	VXT_REQUIRE(!xics_icp_attach(vcpu, *xfd, 0), "ICP 0");
 	VXT_REQUIRE(!xics_source_set(*xfd, GUEST_IRQ, XICS_SRC(0, 5)), "MSI");
 	VXT_REQUIRE(!xics_source_set(*xfd, IDLE_IRQ, XICS_SRC(0, 5)), "idle");
+	VXT_REQUIRE(!xics_source_set(*xfd, NEW_IRQ, XICS_SRC(0, 5)), "new");
 	vxt_vcpu_set_gpr(vcpu, 14, XL_MODE_ACCEPT);
 	vxt_vcpu_set_gpr(vcpu, 15, xics_xirr(0xff, IDLE_IRQ));
 	efd = xics_irqfd(vm, GUEST_IRQ);
@@ -162,16 +175,17 @@ int main(void)
 	char bdf[1][VXV_BDF_LEN], path[64], cpu[16];
 	long long bypassed0, bypassed1, off1, host0, host1, host2, host3, trig;
 	long long switches = 0, steers, wrong, wrong_all, hcalls, events;
-	bool traced;
+	long long bypassed_old, bypassed_new;
+	bool traced, moved;
 	int i;
 	cpu_set_t set;
 	struct vxv_dev d;
 	pthread_t run, st;
 	int xfd, efd, host_irq;
 
-	vxv_need(vxv_find(0x8086, 0x10d3, 1, bdf, 1), 16,
+	vxv_need(vxv_find(0x8086, 0x10d3, 1, bdf, 1), 17,
 		 "e1000e alone in an iommu group");
-	vxt_plan(16);
+	vxt_plan(17);
 	VXT_REQUIRE(sysconf(_SC_NPROCESSORS_ONLN) > RUN_CPU, "host CPU %d",
 		    RUN_CPU);
 	pin(0);
@@ -272,6 +286,30 @@ int main(void)
 		 switches, host3 - host2, vxics_num(MAP_BYPASSED) - bypassed1);
 
 	/*
+	 * B10: the guest renumbers the MSI (ibm,change-msi).  XICS routes
+	 * no GSIs (an irqfd's number is the guest source), so QEMU moves the
+	 * irqfd, eventfd kept, to the new number: the irq bypass manager
+	 * unpairs and pairs again, and the mapping follows.  And back.
+	 */
+	bypassed_old = vxics_num(MAP_BYPASSED);
+	trig = src_triggers(GUEST_IRQ);
+	VXT_REQUIRE(!xics_irqfd_move(vm, efd, GUEST_IRQ, NEW_IRQ),
+		    "irqfd %#x -> %#x", GUEST_IRQ, NEW_IRQ);
+	moved = vxics_num("guest 0x1002 bypassed ") == 0 &&
+		vxics_num(MAP_BYPASSED) < 0;
+	raise_counted(&d, 10, 20000);
+	usleep(100000);
+	bypassed_new = vxics_num("guest 0x1002 bypassed ");
+	moved = moved && src_triggers(NEW_IRQ) == 10 &&
+		src_triggers(GUEST_IRQ) == trig;
+	VXT_REQUIRE(!xics_irqfd_move(vm, efd, NEW_IRQ, GUEST_IRQ),
+		    "irqfd %#x -> %#x", NEW_IRQ, GUEST_IRQ);
+	vxt_ok(moved && vxics_num(MAP_BYPASSED) == 0 &&
+	       vxics_num("guest 0x1002 ") < 0 && vxics_num("bypass: on, ") == 1,
+	       "B10: renumbered, the mapping follows: 10 of 10 to the new source (%lld bypassed), none to the old; and back",
+	       bypassed_new);
+
+	/*
 	 * B7: the host interrupt follows the vCPU.  Steered away from it,
 	 * it comes back while the interrupts still come; the vCPU moved, it
 	 * follows.  The first to arrive on the wrong CPU takes the host
@@ -315,7 +353,7 @@ int main(void)
 	nic_mask(&d);
 	xl_stop(vm);
 	pthread_join(run, NULL);
-	trig = vxics_num("triggers ");
+	trig = src_triggers(GUEST_IRQ) + src_triggers(NEW_IRQ);
 	vxt_ok(!guest_failed, "the guest's hcalls all succeeded");
 	/*
 	 * Every interrupt raised reached the host (so each before it was
@@ -336,7 +374,8 @@ int main(void)
 	vxt_ok(vxt_vcpu_stat(vcpu, "pthru_all") == trig &&
 	       vxt_vcpu_stat(vcpu, "pthru_host") == vxics_num("mapped, ") &&
 	       vxt_vcpu_stat(vcpu, "pthru_all") -
-	       vxt_vcpu_stat(vcpu, "pthru_host") == vxics_num(MAP_BYPASSED) &&
+	       vxt_vcpu_stat(vcpu, "pthru_host") ==
+	       bypassed_old + bypassed_new + vxics_num(MAP_BYPASSED) &&
 	       vxt_vcpu_stat(vcpu, "pthru_bad_aff") == wrong_all,
 	       "B9: the vCPU's KVM stats: pthru_all %lld, pthru_host %lld (the host path), pthru_bad_aff %lld (wrong core)",
 	       vxt_vcpu_stat(vcpu, "pthru_all"),
@@ -352,7 +391,7 @@ int main(void)
 	VXT_REQUIRE(vxics_num("bypass: on, ") == 1, "mapped again");
 	vxv_give_back(&d);
 	vxt_ok(vxics_num("bypass: on, ") == 0 && !xics_irqfd_trigger(efd) &&
-	       vxics_num("triggers ") == trig + 1,
+	       src_triggers(GUEST_IRQ) + src_triggers(NEW_IRQ) == trig + 1,
 	       "B10: device released first: the mapping is gone, the irqfd still injects");
 	vxt_ok(!xics_irqfd_release(vm, efd, GUEST_IRQ),
 	       "the irqfd is released");

@@ -292,15 +292,22 @@ bool vxt_vm_debugfs(struct vxt_vm *vm, const char *name, char *buf, size_t len)
 	return n > 0;
 }
 
-long long vxt_vxics_num(struct vxt_vm *vm, const char *key)
+long long vxt_vxics_num_after(struct vxt_vm *vm, const char *first,
+			      const char *key)
 {
 	static char buf[16384];
 	const char *p;
 
 	if (!vxt_vm_debugfs(vm, "vxics", buf, sizeof(buf)))
 		return -1;
-	p = strstr(buf, key);
+	p = first ? strstr(buf, first) : buf;
+	p = p ? strstr(p, key) : NULL;
 	return p ? strtoll(p + strlen(key), NULL, 0) : -1;
+}
+
+long long vxt_vxics_num(struct vxt_vm *vm, const char *key)
+{
+	return vxt_vxics_num_after(vm, NULL, key);
 }
 
 long long vxt_vcpu_stat(struct vxt_vcpu *vcpu, const char *name)

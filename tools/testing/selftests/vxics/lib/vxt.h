@@ -57,6 +57,9 @@ bool vxt_vm_debugfs(struct vxt_vm *vm, const char *name, char *buf,
 		    size_t len);
 /* The number after the first @key in the VM's debugfs file "vxics", or -1 */
 long long vxt_vxics_num(struct vxt_vm *vm, const char *key);
+/* ... the number after the first @key that follows the first @first */
+long long vxt_vxics_num_after(struct vxt_vm *vm, const char *first,
+			      const char *key);
 
 void vxt_vcpu_set_gpr(struct vxt_vcpu *vcpu, int n, uint64_t val);
 /* A vCPU's KVM binary statistic @name (KVM_GET_STATS_FD), or -1 */

@@ -133,6 +133,19 @@ int xics_irqfd_release(struct vxt_vm *vm, int efd, uint32_t irq)
 	return rc;
 }
 
+int xics_irqfd_move(struct vxt_vm *vm, int efd, uint32_t from, uint32_t to)
+{
+	struct kvm_irqfd req = {
+		.fd = efd, .gsi = from, .flags = KVM_IRQFD_FLAG_DEASSIGN,
+	};
+
+	if (ioctl(vm->fd, KVM_IRQFD, &req) < 0)
+		return -errno;
+	req.gsi = to;
+	req.flags = 0;
+	return ret_errno(ioctl(vm->fd, KVM_IRQFD, &req));
+}
+
 int xics_irqfd_trigger(int efd)
 {
 	uint64_t one = 1;

@@ -104,6 +104,11 @@ int xics_irq_line_status(struct vxt_vm *vm, uint32_t irq, uint32_t level,
 /* An eventfd bound by KVM_IRQFD to gsi = irq: the eventfd or -errno */
 int xics_irqfd(struct vxt_vm *vm, uint32_t irq);
 int xics_irqfd_release(struct vxt_vm *vm, int efd, uint32_t irq);
+/*
+ * Move irqfd @efd from source @from to source @to, the eventfd kept (as
+ * QEMU does when the guest renumbers an MSI): 0 or -errno.
+ */
+int xics_irqfd_move(struct vxt_vm *vm, int efd, uint32_t from, uint32_t to);
 /* Signal the eventfd once: 0 or -errno */
 int xics_irqfd_trigger(int efd);
 
