@@ -208,6 +208,8 @@ struct vxt_vcpu *vxt_vcpu_add(struct vxt_vm *vm, int id, uint64_t entry)
 	regs.pc = entry;
 	regs.msr = VXT_MSR_SF | VXT_MSR_ME | VXT_MSR_LE;
 	VXT_REQUIRE(!ioctl(vcpu->fd, KVM_SET_REGS, &regs), "KVM_SET_REGS");
+	/* now: a vCPU ioctl waits for KVM_RUN to return, reading this not */
+	vcpu->stats_fd = ioctl(vcpu->fd, KVM_GET_STATS_FD, NULL);
 	return vcpu;
 }
 
@@ -215,6 +217,8 @@ void vxt_vcpu_destroy(struct vxt_vcpu *vcpu)
 {
 	/* the mapping holds the vCPU, and with it the whole VM */
 	munmap(vcpu->run, vcpu->run_size);
+	if (vcpu->stats_fd >= 0)
+		close(vcpu->stats_fd);
 	close(vcpu->fd);
 	free(vcpu);
 }
@@ -318,13 +322,10 @@ long long vxt_vcpu_stat(struct vxt_vcpu *vcpu, const char *name)
 	size_t dsz;
 	uint64_t v;
 	uint32_t i;
-	int fd;
+	int fd = vcpu->stats_fd;
 
-	fd = ioctl(vcpu->fd, KVM_GET_STATS_FD, NULL);
-	if (fd < 0)
+	if (fd < 0 || pread(fd, &h, sizeof(h), 0) != sizeof(h))
 		return -1;
-	if (pread(fd, &h, sizeof(h), 0) != sizeof(h))
-		goto out;
 	dsz = sizeof(*d) + h.name_size;
 	d = malloc(dsz);
 	for (i = 0; d && i < h.num_desc && val < 0; i++) {
@@ -338,7 +339,5 @@ long long vxt_vcpu_stat(struct vxt_vcpu *vcpu, const char *name)
 			val = v;
 	}
 	free(d);
-out:
-	close(fd);
 	return val;
 }

@@ -30,6 +30,7 @@ struct vxt_vcpu {
 	int id;
 	struct kvm_run *run;
 	int run_size;
+	int stats_fd;	/* KVM_GET_STATS_FD, or -1 */
 };
 
 /* The hcall a vCPU stopped on: r3 and r4..r12. */
@@ -62,7 +63,10 @@ long long vxt_vxics_num_after(struct vxt_vm *vm, const char *first,
 			      const char *key);
 
 void vxt_vcpu_set_gpr(struct vxt_vcpu *vcpu, int n, uint64_t val);
-/* A vCPU's KVM binary statistic @name (KVM_GET_STATS_FD), or -1 */
+/*
+ * A vCPU's KVM binary statistic @name (its KVM_GET_STATS_FD, opened when
+ * it was added, so this may be called while it runs), or -1
+ */
 long long vxt_vcpu_stat(struct vxt_vcpu *vcpu, const char *name);
 
 /* guest_xics_loop.S: tell the looping guest to stop (the word at XL_STOP) */
