@@ -474,10 +474,12 @@ def check_msi(res, total, iters, rc):
       'msi: every stop closed a span: %s' % total)
     on = msi_classes(res.get('msi_phase0', []))
     off = msi_classes(res.get('msi_phase1', []))
-    t(len(on['bypass']) >= iters // 2,
+    # arrivals that find the vCPU out of the guest start no span here and
+    # ticks leave some out: a quarter of each kind is enough for medians
+    t(len(on['bypass']) >= iters // 4,
       'msi: bypass on, %d of %d spans stayed in real mode and ran the bypass'
       % (len(on['bypass']), iters))
-    t(len(off['host']) >= iters // 2 and not off['bypass'],
+    t(len(off['host']) >= iters // 4 and not off['bypass'],
       'msi: bypass off, %d of %d spans ran the host handler, none the bypass'
       % (len(off['host']), iters))
     if on['bypass'] and off['host']:
@@ -769,10 +771,10 @@ def main():
         ok, fail = check(res, total, iters, rc or rc2, res2)
         if rc:
             print(out)
-        rc3, out3, spans3, log3 = boot_msi(vmlinux['ours'], 4 * iters,
+        rc3, out3, spans3, log3 = boot_msi(vmlinux['ours'], 8 * iters,
                                            'check-msi')
         res3, _, total3 = parse_msi(spans3, log3)
-        ok3, fail3 = check_msi(res3, total3, 4 * iters, rc3)
+        ok3, fail3 = check_msi(res3, total3, 8 * iters, rc3)
         if rc3:
             print(out3)
         ok, fail = ok + ok3, fail + fail3

@@ -189,8 +189,13 @@ int main(void)
 	       !guest_word(vm, PM_OTHER) && exit_nr == VXT_H_DONE,
 	       "each of %d interrupts taken once by the guest, after its H_XIRR and H_EOI (%d, %d)",
 	       2 * n, got0, got1);
-	vxt_ok(on >= n / 2, "bypass on: %lld of %d bypassed", on, n);
-	vxt_ok(vxt_vxics_num(vm, MAP_BYPASSED) == on && off >= n / 2,
+	/*
+	 * An interrupt that finds the vCPU out of the guest (a host tick)
+	 * takes the host path without meeting the bypass or its switch:
+	 * measured 45-100 % of them in the guest, so a quarter is asked.
+	 */
+	vxt_ok(on >= n / 4, "bypass on: %lld of %d bypassed", on, n);
+	vxt_ok(vxt_vxics_num(vm, MAP_BYPASSED) == on && off >= n / 4,
 	       "bypass off: none bypassed, %lld counted as off", off);
 	VXT_REQUIRE(!nic_msix_off(&d), "disable MSI-X");
 	vxt_ok(vxt_vxics_num(vm, "bypass: on, ") == 0,
