@@ -211,7 +211,10 @@ void vxics_bypass_host_path(struct kvmppc_xics *xics, u32 irq)
 			vxics_stat_inc(&vcpu->stat.pthru_bad_aff);
 	}
 	trace_vxics_host_path(irq, xa_to_value(v), cpu, core);
-	vxics_bypass_follow(xics, irq);
+	/* B7, as vxics_bypass_follow() with what is known already */
+	if (vcpu && !masked && core >= 0 && !READ_ONCE(bp->off) &&
+	    READ_ONCE(vxics_bypass_on))
+		steer_locked(bp, xa_to_value(v), core);
 }
 
 /**
