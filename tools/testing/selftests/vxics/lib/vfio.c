@@ -362,6 +362,24 @@ int vxv_irq_eventfd(struct vxv_dev *d, int index, int efd)
 	return ioctl(d->fd, VFIO_DEVICE_SET_IRQS, s);
 }
 
+int vxv_irq_eventfds(struct vxv_dev *d, int index, const int *efds, int n)
+{
+	size_t len = sizeof(struct vfio_irq_set) + n * sizeof(int);
+	struct vfio_irq_set *s = calloc(1, len);
+	int ret;
+
+	if (!s)
+		return -1;
+	s->argsz = len;
+	s->flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER;
+	s->index = index;
+	s->count = n;
+	memcpy(s->data, efds, n * sizeof(int));
+	ret = ioctl(d->fd, VFIO_DEVICE_SET_IRQS, s);
+	free(s);
+	return ret;
+}
+
 int vxv_irq_disable(struct vxv_dev *d, int index)
 {
 	struct vfio_irq_set s = {

@@ -64,6 +64,8 @@ uint32_t vxv_rd32(struct vxv_dev *d, uint32_t reg);
 void vxv_wr32(struct vxv_dev *d, uint32_t reg, uint32_t val);
 uint32_t vxv_irq_count(struct vxv_dev *d, int index);
 int vxv_irq_eventfd(struct vxv_dev *d, int index, int efd);
+/* vectors 0..@n-1 of @index on eventfds @efds */
+int vxv_irq_eventfds(struct vxv_dev *d, int index, const int *efds, int n);
 int vxv_irq_disable(struct vxv_dev *d, int index);
 uint64_t vxv_wait(int efd, int ms);
 

@@ -299,7 +299,7 @@ bool vxt_vm_debugfs(struct vxt_vm *vm, const char *name, char *buf, size_t len)
 long long vxt_vxics_num_after(struct vxt_vm *vm, const char *first,
 			      const char *key)
 {
-	static char buf[16384];
+	static char buf[2 << 20];	/* thousands of sources and mappings */
 	const char *p;
 
 	if (!vxt_vm_debugfs(vm, "vxics", buf, sizeof(buf)))
