@@ -720,6 +720,20 @@ def scale_msi(kernels, vmlinux, first):
     return '\n'.join(L) + '\n\n'
 
 
+def write_report(path, md):
+    """Write @md to @path, keeping the hand-written notes below NOTES"""
+    notes = NOTES + '\n'
+    if os.path.exists(path):
+        old = open(path).read()
+        if NOTES in old:
+            notes = old[old.index(NOTES):]
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, 'w') as f:
+        f.write(md + notes)
+    print(md)
+    print('pathlen: report written to %s' % os.path.relpath(path, TOP))
+
+
 def msi_main(a, vmlinux, iters, runs):
     """The passthrough rows: ours (both phases in one boot) and, unless
     --ours-only, upstream with only our vfio-pci fix (one boot per phase:
@@ -776,15 +790,7 @@ def msi_main(a, vmlinux, iters, runs):
         lines.append('- %s: %s' % (label, ', '.join(meds)))
     md += ('## Run to run\n\nMedians (to the guest\'s 0x500 / round trip) '
            'of each boot:\n\n' + '\n'.join(lines) + '\n\n')
-    notes = NOTES + '\n'
-    if os.path.exists(a.msi_report):
-        old = open(a.msi_report).read()
-        if NOTES in old:
-            notes = old[old.index(NOTES):]
-    with open(a.msi_report, 'w') as f:
-        f.write(md + notes)
-    print(md)
-    print('pathlen: report written to %s' % os.path.relpath(a.msi_report, TOP))
+    write_report(a.msi_report, md)
     return 0
 
 
@@ -868,17 +874,7 @@ def main():
     cmdline = ' '.join(['bench/pathlen/run.py'] + sys.argv[1:])
     md = report(results, banners, iters, runs,
                 {'command': 'make pathlen' if len(sys.argv) == 1 else cmdline})
-    os.makedirs(os.path.dirname(a.report), exist_ok=True)
-    # Hand-written notes below the marker line survive a regeneration.
-    notes = NOTES + '\n'
-    if os.path.exists(a.report):
-        old = open(a.report).read()
-        if NOTES in old:
-            notes = old[old.index(NOTES):]
-    with open(a.report, 'w') as f:
-        f.write(md + notes)
-    print(md)
-    print('pathlen: report written to %s' % os.path.relpath(a.report, TOP))
+    write_report(a.report, md)
     return msi_main(a, vmlinux, a.iters or 50, runs)
 
 

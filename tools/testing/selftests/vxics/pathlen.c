@@ -42,23 +42,6 @@ static int iterations(void)
 	return n > 0 ? n : 50;
 }
 
-/* "# site 0xADDR start|stop NAME" for every measured marker */
-static void print_sites(void)
-{
-	const char *p = guest_pathlen_sites_start;
-	uint64_t off, kind;
-	size_t len;
-
-	while (p + 16 < guest_pathlen_sites_end) {
-		memcpy(&off, p, 8);
-		memcpy(&kind, p + 8, 8);
-		len = strlen(p + 16);
-		vxt_diag("site 0x%llx %s %s", (unsigned long long)off,
-			 kind ? "stop" : "start", p + 16);
-		p += (16 + len + 1 + 7) & ~7UL;
-	}
-}
-
 int main(void)
 {
 	int n = iterations(), armed = 0, efd, xfd;
@@ -94,7 +77,7 @@ int main(void)
 	vxt_vcpu_set_gpr(vcpu, 16, 0);
 	vxt_vcpu_set_gpr(vcpu, 17, 1);
 	vxt_diag("iterations %d", n);
-	print_sites();
+	vxt_pl_print_sites(guest_pathlen_sites_start, guest_pathlen_sites_end);
 
 	for (;;) {
 		vxt_vcpu_run_to_hcall(vcpu, &hc);

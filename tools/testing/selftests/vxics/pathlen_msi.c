@@ -50,21 +50,11 @@ GUEST_DECLARE(pathlen_msi_sites);
 static struct vxt_vcpu *vcpu;
 static uint64_t exit_nr;
 
-static void pin(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	VXT_REQUIRE(!sched_setaffinity(0, sizeof(set), &set), "run on CPU %d",
-		    cpu);
-}
-
 static void *run_vcpu(void *arg)
 {
 	struct vxt_hcall hc;
 
-	pin(RUN_CPU);
+	vxt_pin(RUN_CPU);
 	vxt_vcpu_run_to_hcall(vcpu, &hc);
 	exit_nr = hc.nr;
 	return NULL;
@@ -73,23 +63,6 @@ static void *run_vcpu(void *arg)
 static uint64_t guest_word(struct vxt_vm *vm, unsigned long off)
 {
 	return __atomic_load_n((uint64_t *)(vm->mem + off), __ATOMIC_ACQUIRE);
-}
-
-/* "# site 0xADDR stop NAME" for the two stop markers */
-static void print_sites(void)
-{
-	const char *p = guest_pathlen_msi_sites_start;
-	uint64_t off, kind;
-	size_t len;
-
-	while (p + 16 < guest_pathlen_msi_sites_end) {
-		memcpy(&off, p, 8);
-		memcpy(&kind, p + 8, 8);
-		len = strlen(p + 16);
-		vxt_diag("site 0x%llx %s %s", (unsigned long long)off,
-			 kind ? "stop" : "start", p + 16);
-		p += (16 + len + 1 + 7) & ~7UL;
-	}
 }
 
 /*
@@ -168,7 +141,7 @@ int main(void)
 	vxt_plan(ours ? 5 : 2);
 	VXT_REQUIRE(sysconf(_SC_NPROCESSORS_ONLN) > RUN_CPU, "host CPU %d",
 		    RUN_CPU);
-	pin(0);
+	vxt_pin(0);
 	vxv_take(&d, bdf[0]);
 	vm = vxt_vm_create(16 << 20);
 	xfd = xics_create(vm);
@@ -202,7 +175,7 @@ int main(void)
 	VXT_REQUIRE(!write_file(path, cpu), "steer host irq %d to CPU %d",
 		    host_irq, RUN_CPU);
 	vxt_diag("iterations %d", n);
-	print_sites();
+	vxt_pl_print_sites(guest_pathlen_msi_sites_start, guest_pathlen_msi_sites_end);
 
 	pthread_create(&run, NULL, run_vcpu, NULL);
 	usleep(300000);		/* the guest waits with MSR[EE]=1 */

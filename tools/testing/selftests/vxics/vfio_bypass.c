@@ -55,16 +55,6 @@ static struct vxt_vcpu *vcpu;
 static uint64_t accepted;
 static int guest_failed;
 
-static void pin(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	VXT_REQUIRE(!sched_setaffinity(0, sizeof(set), &set), "run on CPU %d",
-		    cpu);
-}
-
 /* The CPU the vCPU thread last ran on (/proc/self/task/TID/stat), or -1 */
 static int vcpu_tid;
 
@@ -93,7 +83,7 @@ static void *run_vcpu(void *arg)
 	struct vxt_hcall hc;
 
 	__atomic_store_n(&vcpu_tid, gettid(), __ATOMIC_RELEASE);
-	pin(RUN_CPU);
+	vxt_pin(RUN_CPU);
 	vxt_vcpu_run_to_hcall(vcpu, &hc);
 	if (hc.nr != VXT_H_REPORT) {
 		vxt_diag("guest: hcall 0x%llx status %lld in hcall 0x%llx",
@@ -191,7 +181,7 @@ int main(void)
 	vxt_plan(18);
 	VXT_REQUIRE(sysconf(_SC_NPROCESSORS_ONLN) > RUN_CPU, "host CPU %d",
 		    RUN_CPU);
-	pin(0);
+	vxt_pin(0);
 	vxv_take(&d, bdf[0]);
 
 	/* The irqfd first, then VFIO's MSI-X on the same eventfd: paired. */

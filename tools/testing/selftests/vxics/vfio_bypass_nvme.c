@@ -39,21 +39,11 @@ static struct vxt_vcpu *vcpu;
 static uint64_t accepted;
 static int guest_failed;
 
-static void pin(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	VXT_REQUIRE(!sched_setaffinity(0, sizeof(set), &set), "run on CPU %d",
-		    cpu);
-}
-
 static void *run_vcpu(void *arg)
 {
 	struct vxt_hcall hc;
 
-	pin(RUN_CPU);
+	vxt_pin(RUN_CPU);
 	vxt_vcpu_run_to_hcall(vcpu, &hc);
 	if (hc.nr != VXT_H_REPORT) {
 		guest_failed = 1;
@@ -96,7 +86,7 @@ int main(void)
 	vxt_plan(7);
 	VXT_REQUIRE(sysconf(_SC_NPROCESSORS_ONLN) > RUN_CPU, "host CPU %d",
 		    RUN_CPU);
-	pin(0);
+	vxt_pin(0);
 	vxv_take(&d, bdf[0]);
 	vm = vxt_vm_create(16 << 20);
 	xfd = xics_create(vm);

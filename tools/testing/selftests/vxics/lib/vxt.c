@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -340,4 +341,29 @@ long long vxt_vcpu_stat(struct vxt_vcpu *vcpu, const char *name)
 	}
 	free(d);
 	return val;
+}
+
+void vxt_pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	VXT_REQUIRE(!sched_setaffinity(0, sizeof(set), &set), "run on CPU %d",
+		    cpu);
+}
+
+void vxt_pl_print_sites(const char *p, const char *end)
+{
+	uint64_t off, kind;
+	size_t len;
+
+	while (p + 16 < end) {
+		memcpy(&off, p, 8);
+		memcpy(&kind, p + 8, 8);
+		len = strlen(p + 16);
+		vxt_diag("site 0x%llx %s %s", (unsigned long long)off,
+			 kind ? "stop" : "start", p + 16);
+		p += (16 + len + 1 + 7) & ~7UL;
+	}
 }

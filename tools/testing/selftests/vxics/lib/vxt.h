@@ -68,6 +68,14 @@ void vxt_vcpu_set_gpr(struct vxt_vcpu *vcpu, int n, uint64_t val);
  * it was added, so this may be called while it runs), or -1
  */
 long long vxt_vcpu_stat(struct vxt_vcpu *vcpu, const char *name);
+/* Pin the calling thread to host CPU @cpu */
+void vxt_pin(int cpu);
+/*
+ * Path-length sites of a guest payload: its table of (offset, kind, name)
+ * entries, 8-byte aligned, from @p to @end, printed as "# site 0xADDR
+ * start|stop NAME" for bench/pathlen
+ */
+void vxt_pl_print_sites(const char *p, const char *end);
 
 /* guest_xics_loop.S: tell the looping guest to stop (the word at XL_STOP) */
 static inline void xl_stop(struct vxt_vm *vm)
