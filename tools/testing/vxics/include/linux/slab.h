@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Look-alike: the allocators are in the seam (internal.h) */
+#include "internal.h"
