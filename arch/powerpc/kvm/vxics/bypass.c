@@ -177,6 +177,30 @@ void vxics_bypass_follow(struct kvmppc_xics *xics, u32 irq)
 	rcu_read_unlock();
 }
 
+/*
+ * Why a mapped interrupt for @vcpu (NULL: its server has none) came by
+ * the host path on @cpu, whose core is @core's or not: the first reason
+ * that applies, in the order of enum vxics_host_reason.
+ */
+static enum vxics_host_reason host_reason(struct kvmppc_xics *xics,
+					  struct vxics_bypass *bp,
+					  struct kvm_vcpu *vcpu, bool masked,
+					  int core, int cpu)
+{
+	/* the vCPU task this CPU ran when it took the interrupt, if any */
+	struct kvm_vcpu *here = kvm_get_running_vcpu();
+
+	if (!READ_ONCE(vxics_bypass_on) || READ_ONCE(bp->off))
+		return VXICS_HP_OFF;
+	if (masked)
+		return VXICS_HP_MASKED;
+	if (here && here->kvm != xics->kvm)
+		return VXICS_HP_OTHER_VM;
+	if (vcpu && core >= 0 && core != cpu_first_thread_sibling(cpu))
+		return VXICS_HP_WRONG_CORE;
+	return VXICS_HP_NOT_RUNNING;
+}
+
 /**
  * vxics_bypass_host_path() - a mapped MSI reached the guest by irqfd (B6)
  * @xics: the VM's XICS, under rcu_read_lock()
@@ -184,9 +208,9 @@ void vxics_bypass_follow(struct kvmppc_xics *xics, u32 irq)
  *
  * Any context.  If @irq is mapped, counts it (it came while no vCPU of the
  * VM ran on the CPU it arrived on, or with the bypass off) in the VM's
- * debugfs and in its vCPU's KVM statistics, and lets its host interrupt
- * follow its vCPU.  The injection runs in the handler of the host
- * interrupt (kvm_arch_set_irq_inatomic()), so this CPU is where it
+ * debugfs, by reason, and in its vCPU's KVM statistics, and lets its host
+ * interrupt follow its vCPU.  The injection runs in the handler of the
+ * host interrupt (kvm_arch_set_irq_inatomic()), so this CPU is where it
  * arrived.
  */
 void vxics_bypass_host_path(struct kvmppc_xics *xics, u32 irq)
@@ -194,6 +218,7 @@ void vxics_bypass_host_path(struct kvmppc_xics *xics, u32 irq)
 	/* pairs with the release publishing it in bypass_of() */
 	struct vxics_bypass *bp = smp_load_acquire(&xics->bypass);
 	int core = -1, cpu = raw_smp_processor_id();
+	enum vxics_host_reason why;
 	struct kvm_vcpu *vcpu;
 	bool masked = false;
 	void *v;
@@ -210,10 +235,11 @@ void vxics_bypass_host_path(struct kvmppc_xics *xics, u32 irq)
 		if (core >= 0 && core != cpu_first_thread_sibling(cpu))
 			vxics_stat_inc(&vcpu->stat.pthru_bad_aff);
 	}
-	trace_vxics_host_path(irq, xa_to_value(v), cpu, core);
+	why = host_reason(xics, bp, vcpu, masked, core, cpu);
+	atomic64_inc(&bp->n_host_reason[why]);
+	trace_vxics_host_path(irq, xa_to_value(v), cpu, core, why);
 	/* B7, as vxics_bypass_follow() with what is known already */
-	if (vcpu && !masked && core >= 0 && !READ_ONCE(bp->off) &&
-	    READ_ONCE(vxics_bypass_on))
+	if (vcpu && core >= 0 && why != VXICS_HP_OFF && why != VXICS_HP_MASKED)
 		steer_locked(bp, xa_to_value(v), core);
 }
 
@@ -447,6 +473,13 @@ void vxics_bypass_show(struct seq_file *m, struct kvmppc_xics *xics)
 		   bp ? bp->map.n_mapped : 0,
 		   bp ? atomic64_read(&bp->n_host_path) : 0,
 		   bp ? atomic64_read(&bp->n_steers) : 0);
+	if (bp)
+		seq_printf(m, "host path by reason: off %lld masked %lld other-vm %lld wrong-core %lld not-running %lld\n",
+			   atomic64_read(&bp->n_host_reason[VXICS_HP_OFF]),
+			   atomic64_read(&bp->n_host_reason[VXICS_HP_MASKED]),
+			   atomic64_read(&bp->n_host_reason[VXICS_HP_OTHER_VM]),
+			   atomic64_read(&bp->n_host_reason[VXICS_HP_WRONG_CORE]),
+			   atomic64_read(&bp->n_host_reason[VXICS_HP_NOT_RUNNING]));
 	for (c = 0; bp && c < VXICS_MAP_CHUNKS && bp->map.chunk[c]; c++) {
 		for (i = 0; i < VXICS_MAP_CHUNK; i++) {
 			struct vxics_map_slot *s = &bp->map.chunk[c][i];

@@ -43,6 +43,20 @@ enum vxics_fallback {
 };
 
 /*
+ * Why a mapped interrupt reached the guest by the host path after all
+ * (B6), classified by vxics_bypass_host_path() in virtual mode, the first
+ * that applies, counted per VM.
+ */
+enum vxics_host_reason {
+	VXICS_HP_OFF,		/* the bypass was off, globally or for the VM */
+	VXICS_HP_MASKED,	/* the guest source is masked: stays on the host */
+	VXICS_HP_OTHER_VM,	/* arrived on a CPU running another VM's vCPU */
+	VXICS_HP_WRONG_CORE,	/* on another core than its vCPU's (B7) */
+	VXICS_HP_NOT_RUNNING,	/* on its vCPU's core, vCPU out of the guest */
+	VXICS_HP_NR
+};
+
+/*
  * A VM's passthrough bypass state.  Allocated with the first mapping and
  * freed with the VM: it outlives the XICS device (a VMM may release and
  * create that again while its devices stay assigned), and the XICS device
@@ -54,6 +68,7 @@ struct vxics_bypass {
 	/* virtual mode: guest source -> xa_mk_value(host irq) */
 	struct xarray by_guest;
 	atomic64_t n_host_path;	/* mapped interrupts injected through irqfd */
+	atomic64_t n_host_reason[VXICS_HP_NR];	/* ... by reason */
 	atomic64_t n_steers;	/* host irq affinity moves (B7) */
 };
 

@@ -103,6 +103,12 @@ static long long vxics_num(const char *key)
 	return vxt_vxics_num(vm, key);
 }
 
+/* Mapped interrupts that took the host path for reason @why (B6) */
+static long long host_reason(const char *why)
+{
+	return vxt_vxics_num_after(vm, "host path by reason: ", why);
+}
+
 /* Guest source @irq's trigger count, from its debugfs line */
 static long long src_triggers(unsigned int irq)
 {
@@ -167,7 +173,7 @@ int main(void)
 	char bdf[1][VXV_BDF_LEN], path[64], cpu[64];
 	long long bypassed0, bypassed1, off1, host0, host1, host2, host3, trig;
 	long long switches = 0, steers, wrong, wrong_all, hcalls, events;
-	long long bypassed_old, bypassed_new, bad_aff;
+	long long bypassed_old, bypassed_new, bad_aff, off0, wrong_core;
 	bool traced, moved, hotplug;
 	int moved_to;
 	int i;
@@ -176,9 +182,9 @@ int main(void)
 	pthread_t run, st;
 	int xfd, efd, host_irq;
 
-	vxv_need(vxv_find(0x8086, 0x10d3, 1, bdf, 1), 18,
+	vxv_need(vxv_find(0x8086, 0x10d3, 1, bdf, 1), 19,
 		 "e1000e alone in an iommu group");
-	vxt_plan(18);
+	vxt_plan(19);
 	VXT_REQUIRE(sysconf(_SC_NPROCESSORS_ONLN) > RUN_CPU, "host CPU %d",
 		    RUN_CPU);
 	vxt_pin(0);
@@ -226,6 +232,7 @@ int main(void)
 	       "B9: /proc/interrupts counts each once, bypassed or not (%lld)",
 	       host1 - host0);
 
+	off0 = host_reason("off ");
 	VXT_REQUIRE(!write_file(BYPASS_PARAM, "0"), "vxics.bypass=0");
 	traced = !trace_event("vxics/vxics_host_path", 1);
 	raise_counted(&d, RAISES, 20000);
@@ -234,18 +241,20 @@ int main(void)
 	off1 = vxics_num("fallback: off ");
 	if (traced) {
 		events = trace_count("vxics_host_path:");
-		trace_event("vxics/vxics_host_path", 0);
-		vxt_ok(events == host2 - host1,
-		       "B9: switched off, the tracepoint saw each fallback in virtual mode (%lld of %lld)",
+		vxt_ok(events == host2 - host1 &&
+		       trace_count("reason=off") == events,
+		       "B9: switched off, the tracepoint saw each fallback in virtual mode, reason off (%lld of %lld)",
 		       events, host2 - host1);
+		trace_event("vxics/vxics_host_path", 0);
 	} else {
 		vxt_skip("B9: no event tracing in this kernel (%s)",
 			 "the debug and distribution-like hosts have it");
 	}
 	vxt_ok(vxics_num(MAP_BYPASSED) == bypassed1 && off1 >= 1 &&
-	       off1 <= RAISES && host2 - host1 == RAISES,
-	       "B8: switched off, none bypassed, %lld counted as off, host counted %lld",
-	       off1, host2 - host1);
+	       off1 <= RAISES && host2 - host1 == RAISES &&
+	       host_reason("off ") - off0 == RAISES,
+	       "B6, B8: switched off, none bypassed, %lld counted as off in real mode, %lld on the host path, host counted %lld",
+	       off1, host_reason("off ") - off0, host2 - host1);
 	VXT_REQUIRE(!write_file(BYPASS_PARAM, "1"), "vxics.bypass=1");
 
 	VXT_REQUIRE(!vm_switch(0), "this VM's switch off");
@@ -350,6 +359,7 @@ int main(void)
 	 */
 	if (access("/sys/devices/system/cpu/hotplug", F_OK)) {
 		bad_aff = vxt_vcpu_stat(vcpu, "pthru_bad_aff");
+		wrong_core = host_reason("wrong-core ");
 		vxt_skip("B10: no CPU hotplug in this kernel (%s)",
 			 "the distribution-like host has it");
 		goto hotplugged;
@@ -371,6 +381,7 @@ int main(void)
 	hotplug = host_irq_cpu(host_irq) == RUN_CPU;
 	/* from here the vCPU thread may run anywhere: wrong cores count */
 	bad_aff = vxt_vcpu_stat(vcpu, "pthru_bad_aff");
+	wrong_core = host_reason("wrong-core ");
 	__atomic_store_n(&stream_done, 0, __ATOMIC_RELEASE);
 	pthread_create(&st, NULL, stream, NULL);
 	usleep(100000);
@@ -418,6 +429,21 @@ hotplugged:
 	       vxt_vcpu_stat(vcpu, "pthru_all"),
 	       vxt_vcpu_stat(vcpu, "pthru_host"),
 	       vxt_vcpu_stat(vcpu, "pthru_bad_aff"), bad_aff);
+	/*
+	 * B6: each mapped interrupt that took the host path was counted
+	 * once, by its reason: off (the switches), wrong core (the B7
+	 * arrivals, as pthru_bad_aff), not running (the vCPU was out of the
+	 * guest: a host tick, an exit).  Nothing here is masked or another
+	 * VM's.
+	 */
+	vxt_ok(host_reason("off ") + host_reason("masked ") +
+	       host_reason("other-vm ") + host_reason("wrong-core ") +
+	       host_reason("not-running ") == vxics_num("mapped, ") &&
+	       wrong_core == bad_aff && !host_reason("masked ") &&
+	       !host_reason("other-vm "),
+	       "B6: each of %lld host-path arrivals counted once by reason: off %lld, wrong core %lld, not running %lld",
+	       vxics_num("mapped, "), host_reason("off "),
+	       host_reason("wrong-core "), host_reason("not-running "));
 
 	VXT_REQUIRE(!nic_msix_off(&d), "disable MSI-X");
 	vxt_ok(vxics_num("bypass: on, ") == 0 && vxics_num(" source ") == 0,
