@@ -15,8 +15,9 @@
  * the vcpu, kvm, our kvmppc_xics/kvmppc_icp and struct vxics_bypass with
  * its map pages are kzalloc'd, and so is the readers' array (linear map).
  * Per-CPU data is not: with percpu_alloc=page even the first chunk is
- * vmalloc'd, so the two per-CPU counters this file bumps (the irq's and
- * kstat's) are reached through their physical address.  OPAL is called
+ * vmalloc'd, and dynamic chunks always are, so the two per-CPU counters
+ * this file bumps are reached through their physical address: kstat's,
+ * resolved once per CPU at boot, and the irq's, when vmalloc'd.  OPAL is called
  * in its real-mode form.  Nothing here is traced or instrumented (see the
  * Makefile), prints or sleeps; the ICS lock is our own spinning lock.
  *
@@ -54,23 +55,16 @@ module_param_named(bypass, vxics_bypass_on, bool, 0644);
 MODULE_PARM_DESC(bypass, "deliver VFIO MSIs into KVM guests in real mode");
 
 /*
- * The map's readers (map.h), one per host CPU, indexed by the CPU number
- * the paca holds; a cache line each, so CPUs do not share one.
+ * Per host CPU, indexed by the CPU number the paca holds: the map's
+ * reader (map.h) and the real-mode address of the CPU's kstat.irqs_sum.
+ * A cache line each, so CPUs do not share one.
  */
 struct vxics_rm_reader {
 	struct vxics_map_reader r;
+	unsigned long *irqs_sum;
 } ____cacheline_aligned_in_smp;
 
 static struct vxics_rm_reader *vxics_rm_readers;
-
-static int __init vxics_bypass_rm_init(void)
-{
-	/* without it no lookup starts: every interrupt takes the host path */
-	vxics_rm_readers = kcalloc(nr_cpu_ids, sizeof(*vxics_rm_readers),
-				   GFP_KERNEL);
-	return 0;
-}
-subsys_initcall(vxics_bypass_rm_init);
 
 /* A per-CPU object's address real mode can use: see the top of the file */
 static void *rm_addr(void *p)
@@ -78,19 +72,48 @@ static void *rm_addr(void *p)
 	return is_vmalloc_addr(p) ? (void *)vmalloc_to_phys(p) : p;
 }
 
+static int __init vxics_bypass_rm_init(void)
+{
+	struct vxics_rm_reader *r;
+	unsigned int cpu;
+
+	/* without it no lookup starts: every interrupt takes the host path */
+	r = kcalloc(nr_cpu_ids, sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return 0;
+	for_each_possible_cpu(cpu)
+		r[cpu].irqs_sum = rm_addr(per_cpu_ptr(&kstat.irqs_sum, cpu));
+	vxics_rm_readers = r;
+	return 0;
+}
+subsys_initcall(vxics_bypass_rm_init);
+
+/*
+ * is_vmalloc_addr()'s test, inline: that function is out of line, and
+ * this is on every bypassed interrupt's path.  The bounds are variables
+ * in the kernel image.
+ */
+static __always_inline bool rm_vmalloced(const void *p)
+{
+	unsigned long a = (unsigned long)p;
+
+	return a >= VMALLOC_START && a < VMALLOC_END;
+}
+
 /*
  * /proc/interrupts stays true: a bypassed interrupt counts on its host
  * irq, on the CPU that took it, as the host handler would have counted
  * it (the total too).
  */
-static void rm_count_host_irq(struct irq_desc *desc)
+static void rm_count_host_irq(struct vxics_rm_reader *me,
+			      struct irq_desc *desc, unsigned int cpu)
 {
-	unsigned int cpu = raw_smp_processor_id();
-	unsigned int *count = rm_addr(per_cpu_ptr(desc->kstat_irqs, cpu));
-	unsigned long *sum = rm_addr(per_cpu_ptr(&kstat.irqs_sum, cpu));
+	unsigned int *count = per_cpu_ptr(desc->kstat_irqs, cpu);
 
+	if (unlikely(rm_vmalloced(count)))
+		count = (void *)vmalloc_to_phys(count);
 	(*count)++;
-	(*sum)++;
+	(*me->irqs_sum)++;
 	desc->tot_count++;	/* as kstat_incr_irqs_this_cpu(): /proc/stat */
 }
 
@@ -142,8 +165,11 @@ static bool rm_same_core(struct kvm_vcpu *vcpu)
 long vxics_rm_host_irq(u32 xisr, __be32 xirr, bool *again)
 {
 	struct kvm_vcpu *vcpu = local_paca->kvm_hstate.kvm_vcpu;
+	unsigned int cpu = raw_smp_processor_id();
+	struct vxics_rm_reader *me;
 	struct vxics_map_reader *r;
 	struct vxics_map_slot *s;
+	struct irq_desc *desc;
 	struct kvmppc_xics *xics;
 	struct vxics_bypass *bp;
 	struct kvmppc_icp *icp;
@@ -171,7 +197,8 @@ long vxics_rm_host_irq(u32 xisr, __be32 xirr, bool *again)
 		return 1;
 	}
 
-	r = &vxics_rm_readers[raw_smp_processor_id()].r;
+	me = &vxics_rm_readers[cpu];
+	r = &me->r;
 	vxics_map_read_begin(r);
 	e = vxics_map_find(&bp->map, xisr);
 	if (!e) {
@@ -185,9 +212,10 @@ long vxics_rm_host_irq(u32 xisr, __be32 xirr, bool *again)
 		return 1;
 	}
 	s = vxics_map_slot(&bp->map, e);
+	desc = s->host_data;
 	atomic64_inc(&s->n_bypassed);
-	rm_count_host_irq(s->host_data);
-	rm_host_eoi(s->host_data, xirr, again);
+	rm_count_host_irq(me, desc, cpu);
+	rm_host_eoi(desc, xirr, again);
 	/* the slot and its irq_desc are not touched after this */
 	vxics_map_read_end(r);
 

@@ -54,8 +54,85 @@ struct vxics_source *vxics_source_find(struct vxics *vx, u32 irq,
 				       struct vxics_ics **icsp);
 long vxics_source_eoi(struct vxics *vx, u32 irq);
 void vxics_deliver(struct vxics *vx, u32 irq, bool resend);
-bool vxics_icp_try_deliver(struct vxics *vx, struct vxics_icp *icp, u32 irq,
-			   u8 prio, u32 *reject);
 void vxics_icp_do_resend(struct vxics *vx, struct vxics_icp *icp);
+
+/*
+ * The ICP of @server, or NULL: two loads, no lock, real-mode safe; the
+ * index is clamped against speculation past the bounds check (@server may
+ * come from the guest).  vxics_icp_find() for the glue; inline here
+ * because every delivery takes it.
+ */
+static __always_inline struct vxics_icp *icp_lookup(struct vxics *vx,
+						    u64 server)
+{
+	struct vxics_icp_page *pg;
+
+	if (server >= VXICS_MAX_SERVERS)
+		return NULL;
+	server = array_index_nospec(server, VXICS_MAX_SERVERS);
+	/* Both pair with the releases in vxics_icp_attach(): contents first. */
+	pg = smp_load_acquire(&vx->icp_dir[server / VXICS_SERVERS_PER_PAGE]);
+	if (!pg)
+		return NULL;
+	/* the ICP's initial state before its pointer, as for the page */
+	return smp_load_acquire(&pg->icp[server % VXICS_SERVERS_PER_PAGE]);
+}
+
+/*
+ * Replace @old by @new.  An OUT bit going from 0 to 1 raises the vCPU's
+ * interrupt (R6).  @self_lowered: the vCPU took its interrupt down itself
+ * just before (its accept, or a CPPR raise), so here any word with OUT
+ * set raises it again, whatever @old said.
+ */
+static __always_inline bool icp_cas(struct vxics *vx, struct vxics_icp *icp,
+				    u64 old, u64 new, bool self_lowered)
+{
+	if (cmpxchg(&icp->state, old, new) != old)
+		return false;
+	if (vxics_icp_out(new) && (self_lowered || !vxics_icp_out(old)))
+		vx->ops->raise(vx, icp);
+	return true;
+}
+
+/*
+ * vxics_icp_try_deliver() - one cmpxchg loop putting a source into an ICP
+ * @vx: the VM's XICS
+ * @icp: target ICP
+ * @irq: source number
+ * @prio: its priority
+ * @reject: set to the XISR displaced on success (0, the IPI or a source)
+ *
+ * R7: succeeds only if @prio is below CPPR, MFRR and the pending priority;
+ * otherwise sets need-resend in the same cmpxchg.
+ *
+ * Return: true if @irq is now the ICP's XISR.
+ */
+static __always_inline bool
+vxics_icp_try_deliver(struct vxics *vx, struct vxics_icp *icp, u32 irq,
+		      u8 prio, u32 *reject)
+{
+	u64 old, new;
+	bool ok;
+
+	do {
+		old = READ_ONCE(icp->state);
+		ok = prio < vxics_icp_cppr(old) && prio < vxics_icp_mfrr(old) &&
+		     prio < vxics_icp_pend(old);
+		if (ok)
+			new = vxics_icp_word(irq, prio, vxics_icp_cppr(old),
+					     vxics_icp_mfrr(old),
+					     vxics_icp_resend(old));
+		else
+			new = old | VXICS_ICP_RESEND;
+	} while (!icp_cas(vx, icp, old, new, false));
+
+	*reject = ok ? vxics_icp_xisr(old) : 0;
+	if (ok) {
+		atomic64_inc(&vx->n_deliveries);
+		if (*reject)
+			atomic64_inc(&icp->n_rejects);
+	}
+	return ok;
+}
 
 #endif /* _VXICS_CORE_H */

@@ -87,24 +87,15 @@ u64 vxics_icp_from_onereg(u64 reg)
  * @vx: the VM's XICS
  * @server: server number, as the guest or userspace gave it
  *
- * Two loads, no lock: real-mode safe.  The index is clamped against
- * speculation past the bounds check, @server comes from the guest.
+ * Two loads, no lock: real-mode safe (icp_lookup() in core.h).  The index
+ * is clamped against speculation past the bounds check, @server comes
+ * from the guest.
  *
  * Return: the ICP, or NULL if none is attached for @server.
  */
 struct vxics_icp *vxics_icp_find(struct vxics *vx, u64 server)
 {
-	struct vxics_icp_page *pg;
-
-	if (server >= VXICS_MAX_SERVERS)
-		return NULL;
-	server = array_index_nospec(server, VXICS_MAX_SERVERS);
-	/* Both pair with the releases in vxics_icp_attach(): contents first. */
-	pg = smp_load_acquire(&vx->icp_dir[server / VXICS_SERVERS_PER_PAGE]);
-	if (!pg)
-		return NULL;
-	/* the ICP's initial state before its pointer, as for the page */
-	return smp_load_acquire(&pg->icp[server % VXICS_SERVERS_PER_PAGE]);
+	return icp_lookup(vx, server);
 }
 EXPORT_SYMBOL_NS_GPL(vxics_icp_find, KVM_VXICS);
 
@@ -225,62 +216,6 @@ void vxics_icp_detach(struct vxics *vx, struct vxics_icp *icp)
 	vxics_unlock(&vx->lock, flags);
 }
 EXPORT_SYMBOL_NS_GPL(vxics_icp_detach, KVM_VXICS);
-
-/*
- * Replace @old by @new.  An OUT bit going from 0 to 1 raises the vCPU's
- * interrupt (R6).  @self_lowered: the vCPU took its interrupt down itself
- * just before (its accept, or a CPPR raise), so here any word with OUT
- * set raises it again, whatever @old said.
- */
-static bool icp_cas(struct vxics *vx, struct vxics_icp *icp, u64 old, u64 new,
-		    bool self_lowered)
-{
-	if (cmpxchg(&icp->state, old, new) != old)
-		return false;
-	if (vxics_icp_out(new) && (self_lowered || !vxics_icp_out(old)))
-		vx->ops->raise(vx, icp);
-	return true;
-}
-
-/**
- * vxics_icp_try_deliver() - one cmpxchg loop putting a source into an ICP
- * @vx: the VM's XICS
- * @icp: target ICP
- * @irq: source number
- * @prio: its priority
- * @reject: set to the XISR displaced on success (0, the IPI or a source)
- *
- * R7: succeeds only if @prio is below CPPR, MFRR and the pending priority;
- * otherwise sets need-resend in the same cmpxchg.
- *
- * Return: true if @irq is now the ICP's XISR.
- */
-bool vxics_icp_try_deliver(struct vxics *vx, struct vxics_icp *icp, u32 irq,
-			   u8 prio, u32 *reject)
-{
-	u64 old, new;
-	bool ok;
-
-	do {
-		old = READ_ONCE(icp->state);
-		ok = prio < vxics_icp_cppr(old) && prio < vxics_icp_mfrr(old) &&
-		     prio < vxics_icp_pend(old);
-		if (ok)
-			new = vxics_icp_word(irq, prio, vxics_icp_cppr(old),
-					     vxics_icp_mfrr(old),
-					     vxics_icp_resend(old));
-		else
-			new = old | VXICS_ICP_RESEND;
-	} while (!icp_cas(vx, icp, old, new, false));
-
-	*reject = ok ? vxics_icp_xisr(old) : 0;
-	if (ok) {
-		atomic64_inc(&vx->n_deliveries);
-		if (*reject)
-			atomic64_inc(&icp->n_rejects);
-	}
-	return ok;
-}
 
 /**
  * vxics_icp_do_resend() - deliver again every source marked for resend (R9)

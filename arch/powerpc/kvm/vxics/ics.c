@@ -18,12 +18,13 @@
 
 #define SRC_IDX(irq)	((irq) & (VXICS_ICS_SIZE - 1))
 
-static unsigned long ics_lock(struct vxics_ics *ics)
+static __always_inline unsigned long ics_lock(struct vxics_ics *ics)
 {
 	return vxics_lock(&ics->lock);
 }
 
-static void ics_unlock(struct vxics_ics *ics, unsigned long flags)
+static __always_inline void ics_unlock(struct vxics_ics *ics,
+				       unsigned long flags)
 {
 	vxics_unlock(&ics->lock, flags);
 }
@@ -135,19 +136,9 @@ static struct vxics_ics *ics_get_or_create(struct vxics *vx, u32 irq)
 	return ics;
 }
 
-/**
- * vxics_source_find() - a defined source and its block
- * @vx: the VM's XICS
- * @irq: global interrupt number
- * @icsp: set to the source's block when one is returned
- *
- * A source, once defined, stays defined, so the flag may be tested
- * without the lock.
- *
- * Return: the source, or NULL if @irq is not a defined source (R1, R19).
- */
-struct vxics_source *vxics_source_find(struct vxics *vx, u32 irq,
-				       struct vxics_ics **icsp)
+/* vxics_source_find(), inline for the hot paths: MSI trigger, H_EOI */
+static __always_inline struct vxics_source *
+source_find(struct vxics *vx, u32 irq, struct vxics_ics **icsp)
 {
 	struct vxics_source *src;
 	struct vxics_ics *ics;
@@ -164,6 +155,23 @@ struct vxics_source *vxics_source_find(struct vxics *vx, u32 irq,
 	return src;
 }
 
+/**
+ * vxics_source_find() - a defined source and its block
+ * @vx: the VM's XICS
+ * @irq: global interrupt number
+ * @icsp: set to the source's block when one is returned
+ *
+ * A source, once defined, stays defined, so the flag may be tested
+ * without the lock.
+ *
+ * Return: the source, or NULL if @irq is not a defined source (R1, R19).
+ */
+struct vxics_source *vxics_source_find(struct vxics *vx, u32 irq,
+				       struct vxics_ics **icsp)
+{
+	return source_find(vx, irq, icsp);
+}
+
 /*
  * One delivery attempt of @irq.  The interrupt is "in hand" from the moment
  * the caller decided to deliver it (or took its RESEND mark) until it is
@@ -178,9 +186,10 @@ struct vxics_source *vxics_source_find(struct vxics *vx, u32 irq,
  * Return: a source interrupt the delivery displaced from the ICP (R8), to
  * be delivered as a fresh attempt, or 0.
  */
-static u32 deliver_locked(struct vxics *vx, u32 irq, struct vxics_source *src,
-			  struct vxics_ics *ics, unsigned long flags,
-			  bool resend)
+static __always_inline u32
+deliver_locked(struct vxics *vx, u32 irq, struct vxics_source *src,
+	       struct vxics_ics *ics, unsigned long flags,
+	       bool resend)
 {
 	struct vxics_icp *icp;
 	u32 server, reject;
@@ -205,7 +214,7 @@ again:
 		ics_unlock(ics, flags);
 		return 0;
 	}
-	icp = vxics_icp_find(vx, server);
+	icp = icp_lookup(vx, server);
 	if (!icp) {
 		/* ICP detached: wait for a retarget (R21) */
 		src_set_flags(src, src->flags | VXICS_SRC_RESEND);
@@ -286,8 +295,9 @@ void vxics_deliver(struct vxics *vx, u32 irq, bool resend)
 }
 
 /* vxics_set_level() of @irq, whose source @src in block @ics was found */
-static void set_level_src(struct vxics *vx, u32 irq, struct vxics_source *src,
-			  struct vxics_ics *ics, int level)
+static __always_inline void
+set_level_src(struct vxics *vx, u32 irq, struct vxics_source *src,
+	      struct vxics_ics *ics, int level)
 {
 	unsigned long flags;
 	bool present = false;
@@ -318,7 +328,8 @@ static void set_level_src(struct vxics *vx, u32 irq, struct vxics_source *src,
 	}
 	/* the first attempt in the same critical section; displaced ones anew */
 	irq = deliver_locked(vx, irq, src, ics, flags, false);
-	vxics_deliver(vx, irq, false);
+	if (unlikely(irq))
+		vxics_deliver(vx, irq, false);
 }
 
 /**
@@ -371,7 +382,7 @@ EXPORT_SYMBOL_NS_GPL(vxics_set_level, KVM_VXICS);
 int vxics_msi_trigger(struct vxics *vx, u32 irq, u32 *server)
 {
 	struct vxics_ics *ics;
-	struct vxics_source *src = vxics_source_find(vx, irq, &ics);
+	struct vxics_source *src = source_find(vx, irq, &ics);
 
 	if (!src)
 		return -ENOENT;
@@ -403,7 +414,7 @@ long vxics_source_eoi(struct vxics *vx, u32 irq)
 	bool present;
 	u8 f;
 
-	src = vxics_source_find(vx, irq, &ics);
+	src = source_find(vx, irq, &ics);
 	if (!src)
 		return H_PARAMETER;
 

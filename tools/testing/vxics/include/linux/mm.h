@@ -10,6 +10,10 @@
 #include <linux/kvm_host.h>
 
 bool is_vmalloc_addr(const void *p);
+/* the test's "vmalloc" range: empty unless it says so */
+extern unsigned long vxics_shim_vmalloc_start, vxics_shim_vmalloc_end;
+#define VMALLOC_START	vxics_shim_vmalloc_start
+#define VMALLOC_END	vxics_shim_vmalloc_end
 unsigned long vmalloc_to_phys(void *p);
 
 #endif
