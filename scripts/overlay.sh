@@ -131,6 +131,13 @@ if [ $stock != 1 ]; then
 			"$SRC/arch/powerpc/kvm/Makefile" ||
 			die "overlay: no hook puts $o into kvm.ko (arch/powerpc/kvm/Makefile)"
 	done
+	# vfio-pci-core's members of ours: listed by a hook in its Makefile.
+	for o in $(sed -n 's/^vfio-pci-core-y += *//p' "$TOP/Kbuild" |
+		   if [ $stock = 2 ]; then grep tce_iommu_core; else cat; fi); do
+		grep -qE "^vfio-pci-core-.*[[:space:]]$(basename "$o")([[:space:]]|\$)" \
+			"$SRC/drivers/vfio/pci/Makefile" ||
+			die "overlay: no hook puts $o into vfio-pci-core (drivers/vfio/pci/Makefile)"
+	done
 fi
 
 mkdir -p "$BUILD"

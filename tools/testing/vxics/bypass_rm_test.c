@@ -116,6 +116,7 @@ struct bfx {
 	struct kvmppc_icp icp[NVCPU];
 	struct paca_struct paca[VXICS_SHIM_NR_CPUS];
 	struct irq_desc desc[NDESC];
+	struct vxics_bypass_link link[NDESC];	/* the map's host_data */
 	/* the descs' per-CPU interrupt counts: desc i at [cpu][i] */
 	unsigned int (*irqs)[VXICS_SHIM_PERCPU_STRIDE / sizeof(unsigned int)];
 	int kick_from_raise;	/* raise() leaves a kick for virtual mode */
@@ -184,7 +185,7 @@ static void map(struct kunit *test, struct bfx *f, int i)
 		smp_store_release(&f->xics.bypass, bp);
 	}
 	KUNIT_ASSERT_GE(test, vxics_map_add(&bp->map, hwirq_of(i), guest_of(i),
-					    100 + i, &f->desc[i]), 0);
+					    100 + i, &f->link[i]), 0);
 }
 
 /* Run vCPU @v on host CPU @cpu (the thread is that CPU from now on). */
@@ -224,6 +225,8 @@ static int bypass_init(struct kunit *test)
 	for (i = 0; i < NDESC; i++) {
 		f->desc[i].irq_data.hwirq = hwirq_of(i);
 		f->desc[i].kstat_irqs = &f->irqs[0][i];
+		f->link[i].desc = &f->desc[i];
+		f->link[i].last_cpu = -1;
 	}
 	memset(host, 0, sizeof(host));
 	memset(vxics_shim_kstat, 0, sizeof(vxics_shim_kstat));
@@ -430,6 +433,7 @@ static void vxics_bypass_rm_delivers_here_b4_b5(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->vcpu[1].stat.pthru_all, 1);
 	KUNIT_EXPECT_EQ(test, f->vcpu[1].stat.pthru_bad_aff, 0);
 	KUNIT_EXPECT_EQ(test, f->icp[1].rm_work, 0);
+	KUNIT_EXPECT_EQ(test, f->link[0].last_cpu, 3);
 }
 
 /* B5: a host without an ICP mapping EOIs through OPAL, which may say "more" */
@@ -670,7 +674,7 @@ static long race_run(struct kunit *test, long ops, bool grace, long *taken)
 			}
 		} else {
 			vxics_map_add(&bp->map, hwirq_of(n), guest_of(n),
-				      100 + n, &f->desc[n]);
+				      100 + n, &f->link[n]);
 		}
 		if (n < RACE_DESCS)
 			mapped[n] = !mapped[n];
@@ -791,7 +795,7 @@ static void vxics_bypass_rm_first_map_published_b1(struct kunit *test)
 	bp = kzalloc(sizeof(*bp), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, bp);
 	KUNIT_ASSERT_GE(test, vxics_map_add(&bp->map, hwirq_of(0), guest_of(0),
-					    100, &f->desc[0]), 0);
+					    100, &f->link[0]), 0);
 	/* as bypass.c's bypass_of() */
 	smp_store_release(&f->xics.bypass, bp);
 	pthread_join(th, NULL);

@@ -164,16 +164,16 @@ void vxics_bypass_follow(struct kvmppc_xics *xics, u32 irq)
 {
 	/* pairs with the release publishing it in bypass_of() */
 	struct vxics_bypass *bp = xics ? smp_load_acquire(&xics->bypass) : NULL;
-	void *v;
+	struct vxics_bypass_link *link;
 	int cpu;
 
 	if (!bp || READ_ONCE(bp->off) || !READ_ONCE(vxics_bypass_on))
 		return;
 	rcu_read_lock();
-	v = xa_load(&bp->by_guest, irq);
-	cpu = v ? target_cpu(xics, irq) : -1;
+	link = xa_load(&bp->by_guest, irq);
+	cpu = link ? target_cpu(xics, irq) : -1;
 	if (cpu >= 0)
-		steer_locked(bp, xa_to_value(v), cpu);
+		steer_locked(bp, link->host_irq, cpu);
 	rcu_read_unlock();
 }
 
@@ -218,13 +218,14 @@ void vxics_bypass_host_path(struct kvmppc_xics *xics, u32 irq)
 	/* pairs with the release publishing it in bypass_of() */
 	struct vxics_bypass *bp = smp_load_acquire(&xics->bypass);
 	int core = -1, cpu = raw_smp_processor_id();
+	struct vxics_bypass_link *link;
 	enum vxics_host_reason why;
 	struct kvm_vcpu *vcpu;
 	bool masked = false;
-	void *v;
 
-	v = bp ? xa_load(&bp->by_guest, irq) : NULL;
-	if (!v)
+	/* the caller's RCU read side keeps the link */
+	link = bp ? xa_load(&bp->by_guest, irq) : NULL;
+	if (!link)
 		return;
 	atomic64_inc(&bp->n_host_path);
 	vcpu = target_vcpu(xics, irq, &masked);
@@ -237,10 +238,12 @@ void vxics_bypass_host_path(struct kvmppc_xics *xics, u32 irq)
 	}
 	why = host_reason(xics, bp, vcpu, masked, core, cpu);
 	atomic64_inc(&bp->n_host_reason[why]);
-	trace_vxics_host_path(irq, xa_to_value(v), cpu, core, why);
+	atomic64_inc(&link->n_host[why]);
+	WRITE_ONCE(link->last_cpu, cpu);
+	trace_vxics_host_path(irq, link->host_irq, cpu, core, why);
 	/* B7, as vxics_bypass_follow() with what is known already */
 	if (vcpu && core >= 0 && why != VXICS_HP_OFF && why != VXICS_HP_MASKED)
-		steer_locked(bp, xa_to_value(v), core);
+		steer_locked(bp, link->host_irq, core);
 }
 
 /**
@@ -248,19 +251,23 @@ void vxics_bypass_host_path(struct kvmppc_xics *xics, u32 irq)
  * @kvm: the VM
  * @host_irq: the host's Linux irq of a passed-through device's MSI
  * @guest_irq: the guest source its irqfd (or the VMM) names
+ * @owner: who asks: VXICS_BY_PAIRING or VXICS_BY_VFIO
  *
- * Only PHB3 MSIs (the ones OPAL can EOI from real mode) are mapped.
+ * Only PHB3 MSIs (the ones OPAL can EOI from real mode) are mapped.  If
+ * @host_irq is mapped to @guest_irq already, by the other owner, @owner
+ * holds it too: the pairing and the VFIO interface share one mapping.
  *
  * Return: 0; -EINVAL for an irq with no host hardware number or a guest
  * number out of range, -EOPNOTSUPP for an interrupt the bypass cannot
- * EOI, -ENODEV without an XICS device, -EBUSY if the host interrupt, or
- * another one for the same guest source, is mapped in this VM already,
- * -ENOSPC, -ENOMEM.  The map is unchanged on
- * error.
+ * EOI, -ENODEV without an XICS device, -EBUSY if @owner holds it already,
+ * or the host interrupt or the guest source is mapped otherwise in this
+ * VM, -ENOSPC, -ENOMEM.  Nothing changes on error.
  */
-int vxics_bypass_map(struct kvm *kvm, unsigned int host_irq, u32 guest_irq)
+int vxics_bypass_map(struct kvm *kvm, unsigned int host_irq, u32 guest_irq,
+		     unsigned int owner)
 {
 	struct irq_desc *desc = irq_to_desc(host_irq);
+	struct vxics_bypass_link *link;
 	struct vxics_bypass *bp;
 	int ret, cpu;
 	u32 hwirq;
@@ -278,15 +285,37 @@ int vxics_bypass_map(struct kvm *kvm, unsigned int host_irq, u32 guest_irq)
 		ret = kvm->arch.xics_device ? -ENOMEM : -ENODEV;
 		goto out;
 	}
-	ret = vxics_map_add(&bp->map, hwirq, guest_irq, host_irq, desc);
-	if (ret < 0)
+	link = xa_load(&bp->by_guest, guest_irq);
+	if (link) {
+		/* the other owner's mapping of the same pair: share it */
+		ret = link->host_irq == host_irq && !(link->owners & owner) ?
+		      0 : -EBUSY;
+		if (!ret)
+			link->owners |= owner;
 		goto out;
-	/* one host interrupt per guest source: a second keeps the irqfd path */
-	ret = xa_insert(&bp->by_guest, guest_irq, xa_mk_value(host_irq),
-			GFP_KERNEL);
+	}
+	link = kzalloc(sizeof(*link), GFP_KERNEL);
+	if (!link) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	link->desc = desc;
+	link->last_cpu = -1;
+	link->host_irq = host_irq;
+	link->hwirq = hwirq;
+	link->guest_irq = guest_irq;
+	link->owners = owner;
+	ret = vxics_map_add(&bp->map, hwirq, guest_irq, host_irq, link);
+	if (ret < 0) {
+		kfree(link);
+		goto out;
+	}
+	/* one host interrupt per guest source (checked above, under the mutex) */
+	ret = xa_insert(&bp->by_guest, guest_irq, link, GFP_KERNEL);
 	if (ret) {
 		vxics_map_del(&bp->map, hwirq);
 		vxics_bypass_synchronize(&bp->map);
+		kfree(link);
 		goto out;
 	}
 	/* B7: start where the source's vCPU runs, if the guest set one */
@@ -301,37 +330,124 @@ out:
 }
 EXPORT_SYMBOL_GPL(vxics_bypass_map);
 
-/**
- * vxics_bypass_unmap() - host interrupt @host_irq takes the host path again
- * @kvm: the VM
- * @host_irq: a host irq vxics_bypass_map() mapped, still allocated
- *
- * On return no CPU delivers @host_irq through the bypass any more and
- * none still uses the mapping; the next interrupt takes the host path.
- *
- * Return: 0, or -ENOENT if @host_irq was not mapped in @kvm.
- */
-int vxics_bypass_unmap(struct kvm *kvm, unsigned int host_irq)
+/* The link of mapped host irq @host_irq, or NULL; under the mutex. */
+static struct vxics_bypass_link *link_of(struct vxics_bypass *bp,
+					 unsigned int host_irq)
 {
+	u32 hwirq = host_hwirq(host_irq);
+	u64 e = bp && hwirq ? vxics_map_find(&bp->map, hwirq) : 0;
+
+	return e ? xa_load(&bp->by_guest, vxics_map_guest(e)) : NULL;
+}
+
+/**
+ * vxics_bypass_unmap() - @owner lets go of host interrupt @host_irq
+ * @kvm: the VM
+ * @host_irq: the host's Linux irq
+ * @owner: VXICS_BY_PAIRING or VXICS_BY_VFIO
+ *
+ * The mapping goes when its last owner lets go: from then on the
+ * interrupt takes the host path, and when this returns no CPU uses the
+ * mapping any more (B3), so VFIO may free the irq.  A guest interrupt
+ * already triggered stays pending in the guest's XICS.
+ *
+ * Return: 0, or -ENOENT if @owner does not hold @host_irq in @kvm.
+ */
+int vxics_bypass_unmap(struct kvm *kvm, unsigned int host_irq,
+		       unsigned int owner)
+{
+	struct vxics_bypass_link *link;
 	struct vxics_bypass *bp;
 	int ret = -ENOENT;
-	u32 hwirq = host_hwirq(host_irq);
-	u64 e;
 
 	mutex_lock(&vxics_bypass_mutex);
 	bp = bypass_of(kvm, false);
-	e = bp && hwirq ? vxics_map_find(&bp->map, hwirq) : 0;
-	if (e) {
-		xa_cmpxchg(&bp->by_guest, vxics_map_guest(e),
-			   xa_mk_value(host_irq), NULL, GFP_KERNEL);
-		ret = vxics_map_del(&bp->map, hwirq);
-		vxics_bypass_synchronize(&bp->map);
-		synchronize_rcu();	/* vxics_bypass_follow() found it */
+	link = link_of(bp, host_irq);
+	if (link && (link->owners & owner)) {
+		ret = 0;
+		link->owners &= ~owner;
+		if (!link->owners) {
+			xa_erase(&bp->by_guest, link->guest_irq);
+			vxics_map_del(&bp->map, link->hwirq);
+			vxics_bypass_synchronize(&bp->map);
+			/* vxics_bypass_follow() or _host_path() found it */
+			synchronize_rcu();
+			kfree(link);
+		}
 	}
 	mutex_unlock(&vxics_bypass_mutex);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(vxics_bypass_unmap);
+
+/**
+ * vxics_bypass_query() - what one mapping has done
+ * @kvm: the VM
+ * @host_irq: the host's Linux irq
+ * @info: filled in
+ *
+ * Return: 0, or -ENOENT if @host_irq is not mapped in @kvm.
+ */
+int vxics_bypass_query(struct kvm *kvm, unsigned int host_irq,
+		       struct vxics_bypass_info *info)
+{
+	struct vxics_bypass_link *link;
+	struct vxics_bypass *bp;
+	struct vxics_map_slot *s;
+	int i;
+
+	BUILD_BUG_ON(VXICS_BYPASS_NR_REASONS != VXICS_HP_NR);
+	memset(info, 0, sizeof(*info));
+	mutex_lock(&vxics_bypass_mutex);
+	bp = bypass_of(kvm, false);
+	link = link_of(bp, host_irq);
+	if (link) {
+		s = vxics_map_slot(&bp->map, vxics_map_find(&bp->map,
+							   link->hwirq));
+		info->hwirq = link->hwirq;
+		info->guest_irq = link->guest_irq;
+		info->owners = link->owners;
+		info->last_cpu = READ_ONCE(link->last_cpu);
+		info->bypassed = atomic64_read(&s->n_bypassed);
+		for (i = 0; i < VXICS_HP_NR; i++)
+			info->host_path[i] = atomic64_read(&link->n_host[i]);
+	}
+	mutex_unlock(&vxics_bypass_mutex);
+	return link ? 0 : -ENOENT;
+}
+EXPORT_SYMBOL_GPL(vxics_bypass_query);
+
+/**
+ * vxics_bypass_get_vm() - the VM of a KVM VM file, for VFIO's binding
+ * @vm_file: what the VMM passed as a VM fd
+ *
+ * Return: the VM, with a reference the caller drops with
+ * vxics_bypass_put_vm(); ERR_PTR(-EBADF) if @vm_file is not a KVM VM,
+ * ERR_PTR(-EPERM) if the VM belongs to another process's mm.
+ */
+struct kvm *vxics_bypass_get_vm(struct file *vm_file)
+{
+	struct kvm *kvm;
+
+	if (!file_is_kvm(vm_file))
+		return ERR_PTR(-EBADF);
+	kvm = vm_file->private_data;
+	if (kvm->mm != current->mm)
+		return ERR_PTR(-EPERM);
+	kvm_get_kvm(kvm);
+	return kvm;
+}
+EXPORT_SYMBOL_GPL(vxics_bypass_get_vm);
+
+/**
+ * vxics_bypass_put_vm() - drop vxics_bypass_get_vm()'s reference
+ * @kvm: the VM
+ */
+void vxics_bypass_put_vm(struct kvm *kvm)
+{
+	kvm_put_kvm(kvm);
+}
+EXPORT_SYMBOL_GPL(vxics_bypass_put_vm);
 
 /* The guest source an irqfd injects: its routing entry's pin, or its gsi. */
 static u32 irqfd_guest_irq(struct kvm_kernel_irqfd *irqfd)
@@ -364,7 +480,8 @@ int vxics_irq_bypass_add_producer(struct irq_bypass_consumer *cons,
 	int ret;
 
 	irqfd->producer = prod;
-	ret = vxics_bypass_map(irqfd->kvm, prod->irq, guest_irq);
+	ret = vxics_bypass_map(irqfd->kvm, prod->irq, guest_irq,
+			       VXICS_BY_PAIRING);
 	pr_debug("vxics: host irq %d -> guest source %#x: %s (%d)\n",
 		 prod->irq, guest_irq, ret ? "irqfd path" : "bypass", ret);
 	return 0;
@@ -386,7 +503,7 @@ void vxics_irq_bypass_del_producer(struct irq_bypass_consumer *cons,
 	struct kvm_kernel_irqfd *irqfd =
 		container_of(cons, struct kvm_kernel_irqfd, consumer);
 
-	vxics_bypass_unmap(irqfd->kvm, prod->irq);
+	vxics_bypass_unmap(irqfd->kvm, prod->irq, VXICS_BY_PAIRING);
 	irqfd->producer = NULL;
 }
 EXPORT_SYMBOL_GPL(vxics_irq_bypass_del_producer);
@@ -444,10 +561,15 @@ bool vxics_bypass_vm_on(struct kvm *kvm)
 void vxics_bypass_free_vm(struct kvm *kvm)
 {
 	struct kvmppc_xics *xics = kvm->arch.xics_device;
+	struct vxics_bypass_link *link;
+	unsigned long guest;
 
 	if (!xics || !xics->bypass)
 		return;
 	mutex_lock(&vxics_bypass_mutex);
+	/* no vCPU runs and no irqfd injects any more: no reader is left */
+	xa_for_each(&xics->bypass->by_guest, guest, link)
+		kfree(link);
 	vxics_map_destroy(&xics->bypass->map);
 	xa_destroy(&xics->bypass->by_guest);
 	kfree(xics->bypass);
@@ -484,13 +606,21 @@ void vxics_bypass_show(struct seq_file *m, struct kvmppc_xics *xics)
 		for (i = 0; i < VXICS_MAP_CHUNK; i++) {
 			struct vxics_map_slot *s = &bp->map.chunk[c][i];
 			u64 e = s->hwirq ? vxics_map_find(&bp->map, s->hwirq) : 0;
+			struct vxics_bypass_link *link = s->host_data;
+			long long host = 0;
+			int r;
 
 			/* a removed slot waiting out its grace period: skip */
 			if (!e || vxics_map_slot(&bp->map, e) != s)
 				continue;
-			seq_printf(m, "  hwirq %#x host irq %u guest %#x bypassed %lld\n",
+			for (r = 0; r < VXICS_HP_NR; r++)
+				host += atomic64_read(&link->n_host[r]);
+			seq_printf(m, "  hwirq %#x host irq %u guest %#x bypassed %lld host-path %lld last-cpu %d by%s%s\n",
 				   s->hwirq, s->host_irq, s->guest_irq,
-				   atomic64_read(&s->n_bypassed));
+				   atomic64_read(&s->n_bypassed), host,
+				   READ_ONCE(link->last_cpu),
+				   link->owners & VXICS_BY_PAIRING ? " pairing" : "",
+				   link->owners & VXICS_BY_VFIO ? " vfio" : "");
 		}
 	}
 	mutex_unlock(&vxics_bypass_mutex);

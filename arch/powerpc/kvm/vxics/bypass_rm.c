@@ -13,7 +13,8 @@
  * Built into the kernel image with the core: KVM-HV's exit path (also in
  * the image) calls it with the MMU off.  Why each access is safe there:
  * the vcpu, kvm, our kvmppc_xics/kvmppc_icp and struct vxics_bypass with
- * its map pages are kzalloc'd, and so is the readers' array (linear map).
+ * its map pages and mappings' links are kzalloc'd, and so is the readers'
+ * array (linear map); so is the irq_desc (genirq kzallocs it).
  * Per-CPU data is not: with percpu_alloc=page even the first chunk is
  * vmalloc'd, and dynamic chunks always are, so the two per-CPU counters
  * this file bumps are reached through their physical address: kstat's,
@@ -168,6 +169,7 @@ long vxics_rm_host_irq(u32 xisr, __be32 xirr, bool *again)
 	unsigned int cpu = raw_smp_processor_id();
 	struct vxics_rm_reader *me;
 	struct vxics_map_reader *r;
+	struct vxics_bypass_link *link;
 	struct vxics_map_slot *s;
 	struct irq_desc *desc;
 	struct kvmppc_xics *xics;
@@ -212,7 +214,9 @@ long vxics_rm_host_irq(u32 xisr, __be32 xirr, bool *again)
 		return 1;
 	}
 	s = vxics_map_slot(&bp->map, e);
-	desc = s->host_data;
+	link = s->host_data;
+	desc = link->desc;
+	WRITE_ONCE(link->last_cpu, cpu);
 	atomic64_inc(&s->n_bypassed);
 	rm_count_host_irq(me, desc, cpu);
 	rm_host_eoi(desc, xirr, again);

@@ -57,6 +57,22 @@ enum vxics_host_reason {
 };
 
 /*
+ * One mapping as the glue sees it: the map slot's host_data (real mode
+ * reads desc and notes last_cpu) and the entry of by_guest (virtual mode,
+ * under RCU).  kzalloc'd at map time; freed after the map's grace period
+ * and an RCU one.  A mapping stays while any owner holds it.
+ */
+struct vxics_bypass_link {
+	struct irq_desc *desc;
+	int last_cpu;		/* the CPU that last took it, either path */
+	unsigned int host_irq;
+	u32 hwirq;
+	u32 guest_irq;
+	u8 owners;		/* VXICS_BY_*, under the bypass mutex */
+	atomic64_t n_host[VXICS_HP_NR];	/* host path, by reason */
+};
+
+/*
  * A VM's passthrough bypass state.  Allocated with the first mapping and
  * freed with the VM: it outlives the XICS device (a VMM may release and
  * create that again while its devices stay assigned), and the XICS device
@@ -65,7 +81,7 @@ enum vxics_host_reason {
 struct vxics_bypass {
 	struct vxics_map map;
 	bool off;		/* this VM's switch (B8); read in real mode */
-	/* virtual mode: guest source -> xa_mk_value(host irq) */
+	/* virtual mode: guest source -> struct vxics_bypass_link (RCU) */
 	struct xarray by_guest;
 	atomic64_t n_host_path;	/* mapped interrupts injected through irqfd */
 	atomic64_t n_host_reason[VXICS_HP_NR];	/* ... by reason */

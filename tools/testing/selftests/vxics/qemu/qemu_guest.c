@@ -815,9 +815,14 @@ static void scenario_pci(const char *irqchip, char bdf[2][VXV_BDF_LEN],
 	 * each DMA window's table; see testing.rst on kmemleak).
 	 */
 	bool phbs = vxt_cmdline_has("vxics.qemu-phbs");
-	const char *const extra[] = { "-device", dev0, "-device", dev1, TOOLS_DISK,
-				      phbs ? "-device" : NULL,
-				      "spapr-pci-host-bridge,index=1,id=phb1", NULL };
+	/* the second PHB before the device on it: QEMU creates in order */
+	const char *const one_phb[] = { "-device", dev0, "-device", dev1,
+					TOOLS_DISK, NULL };
+	const char *const two_phbs[] = { "-device",
+					 "spapr-pci-host-bridge,index=1,id=phb1",
+					 "-device", dev0, "-device", dev1,
+					 TOOLS_DISK, NULL };
+	const char *const *extra = phbs ? two_phbs : one_phb;
 	bool ours = !strcmp(irqchip, "on"), done;
 	const char *todo = ours ? NULL : REF_TODO;
 	struct vec_snap va = { 0 }, vb = { 0 };
