@@ -8,10 +8,14 @@ set -euo pipefail
 
 ST=$OUT/selftests
 make -s -C "$TOP/tools/testing/selftests/vxics" O="$ST" >&2
+make -s -C "$TOP/tools/vfio-bypass" CROSS="$CROSS" LDFLAGS=-static \
+	O="$ST/bin" >&2
 root=$OUT/initramfs.root
 rm -rf "$root"
-mkdir -p "$root"/{proc,sys,dev,vxt}
+mkdir -p "$root"/{proc,sys,dev,vxt,bin}
 "${CROSS}strip" -o "$root/init" "$ST/init"
+# the tools the tests run
+"${CROSS}strip" -o "$root/bin/vfio-bypass" "$ST/bin/vfio-bypass"
 for t in "$ST"/vxt/*; do
 	"${CROSS}strip" -o "$root/vxt/$(basename "$t")" "$t"
 done

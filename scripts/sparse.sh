@@ -13,6 +13,9 @@ set -euo pipefail
 dirs=$(sed -n 's/^obj-[^+]*+= *//p' "$TOP/Kbuild")
 kvm_objs=$(sed -n 's/^kvm-y += *//p' "$TOP/Kbuild")
 [ -z "$kvm_objs" ] || dirs="$dirs arch/powerpc/kvm/"
+# and vfio-pci-core's, by the vfio-pci Makefile
+vfio_objs=$(sed -n 's/^vfio-pci-core-y += *//p' "$TOP/Kbuild")
+[ -z "$vfio_objs" ] || dirs="$dirs drivers/vfio/pci/"
 ours=$(cd "$TOP" && git ls-files arch drivers include virt | sed 's/[.]/[.]/g' |
 	paste -sd'|')
 out=$("${KMAKE[@]}" -C "$OUT/linux" O="$OUT/build-linux" C=2 CHECK=sparse \

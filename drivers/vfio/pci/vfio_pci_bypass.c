@@ -58,11 +58,11 @@ static struct bypass_dev *dev_of(struct vfio_pci_core_device *vdev)
 
 /* vxics's side, present while this call runs (kvm.ko may be a module) */
 struct vxics_fns {
-	typeof(&vxics_bypass_map) map;
-	typeof(&vxics_bypass_unmap) unmap;
-	typeof(&vxics_bypass_query) query;
-	typeof(&vxics_bypass_get_vm) get_vm;
-	typeof(&vxics_bypass_put_vm) put_vm;
+	typeof(vxics_bypass_map) *map;
+	typeof(vxics_bypass_unmap) *unmap;
+	typeof(vxics_bypass_query) *query;
+	typeof(vxics_bypass_get_vm) *get_vm;
+	typeof(vxics_bypass_put_vm) *put_vm;
 };
 
 static void vxics_put(struct vxics_fns *f)
@@ -242,7 +242,8 @@ static void query_one(struct vfio_pci_core_device *vdev, struct vxics_fns *f,
 		      struct bypass_dev *d, u32 index, unsigned int v,
 		      struct vfio_irq_bypass_vector *out)
 {
-	struct kvm *kvm = is_bound(d, v) ? d->vec[v].kvm : vdev->vdev.kvm;
+	/* NULL: vxics finds the VM a pairing mapped it in, if any */
+	struct kvm *kvm = is_bound(d, v) ? d->vec[v].kvm : NULL;
 	struct vxics_bypass_info info;
 	const struct cpumask *aff;
 	struct irq_data *data;
@@ -264,7 +265,7 @@ static void query_one(struct vfio_pci_core_device *vdev, struct vxics_fns *f,
 		out->affinity_cpu = cpumask_first(aff);
 	if (is_bound(d, v))
 		out->flags |= VFIO_IRQ_BYPASS_VEC_BOUND;
-	if (!kvm || f->query(kvm, irq, &info))
+	if (f->query(kvm, irq, &info))
 		return;
 	out->flags |= VFIO_IRQ_BYPASS_VEC_MAPPED;
 	if (info.owners & VXICS_BY_PAIRING)

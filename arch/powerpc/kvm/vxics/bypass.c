@@ -48,6 +48,8 @@
 #include <trace/events/vxics.h>
 
 static DEFINE_MUTEX(vxics_bypass_mutex);
+/* every mapped host irq -> the VM it is mapped in; under the mutex */
+static DEFINE_XARRAY(vxics_host_irqs);
 
 /* The VM's bypass state, created on demand; under vxics_bypass_mutex. */
 static struct vxics_bypass *bypass_of(struct kvm *kvm, bool create)
@@ -260,8 +262,9 @@ void vxics_bypass_host_path(struct kvmppc_xics *xics, u32 irq)
  * Return: 0; -EINVAL for an irq with no host hardware number or a guest
  * number out of range, -EOPNOTSUPP for an interrupt the bypass cannot
  * EOI, -ENODEV without an XICS device, -EBUSY if @owner holds it already,
- * or the host interrupt or the guest source is mapped otherwise in this
- * VM, -ENOSPC, -ENOMEM.  Nothing changes on error.
+ * or the host interrupt is mapped in another VM, or it or the guest source
+ * is mapped otherwise in this VM, -ENOSPC, -ENOMEM.  Nothing changes on
+ * error.
  */
 int vxics_bypass_map(struct kvm *kvm, unsigned int host_irq, u32 guest_irq,
 		     unsigned int owner)
@@ -283,6 +286,12 @@ int vxics_bypass_map(struct kvm *kvm, unsigned int host_irq, u32 guest_irq,
 	bp = bypass_of(kvm, true);
 	if (!bp) {
 		ret = kvm->arch.xics_device ? -ENOMEM : -ENODEV;
+		goto out;
+	}
+	/* a host interrupt goes to one VM */
+	if (xa_load(&vxics_host_irqs, host_irq) &&
+	    xa_load(&vxics_host_irqs, host_irq) != kvm) {
+		ret = -EBUSY;
 		goto out;
 	}
 	link = xa_load(&bp->by_guest, guest_irq);
@@ -312,6 +321,12 @@ int vxics_bypass_map(struct kvm *kvm, unsigned int host_irq, u32 guest_irq,
 	}
 	/* one host interrupt per guest source (checked above, under the mutex) */
 	ret = xa_insert(&bp->by_guest, guest_irq, link, GFP_KERNEL);
+	if (!ret) {
+		ret = xa_err(xa_store(&vxics_host_irqs, host_irq, kvm,
+				      GFP_KERNEL));
+		if (ret)
+			xa_erase(&bp->by_guest, guest_irq);
+	}
 	if (ret) {
 		vxics_map_del(&bp->map, hwirq);
 		vxics_bypass_synchronize(&bp->map);
@@ -367,6 +382,7 @@ int vxics_bypass_unmap(struct kvm *kvm, unsigned int host_irq,
 		ret = 0;
 		link->owners &= ~owner;
 		if (!link->owners) {
+			xa_erase(&vxics_host_irqs, host_irq);
 			xa_erase(&bp->by_guest, link->guest_irq);
 			vxics_map_del(&bp->map, link->hwirq);
 			vxics_bypass_synchronize(&bp->map);
@@ -382,11 +398,11 @@ EXPORT_SYMBOL_GPL(vxics_bypass_unmap);
 
 /**
  * vxics_bypass_query() - what one mapping has done
- * @kvm: the VM
+ * @kvm: the VM, or NULL: the one @host_irq is mapped in, if any
  * @host_irq: the host's Linux irq
  * @info: filled in
  *
- * Return: 0, or -ENOENT if @host_irq is not mapped in @kvm.
+ * Return: 0, or -ENOENT if @host_irq is not mapped (in @kvm).
  */
 int vxics_bypass_query(struct kvm *kvm, unsigned int host_irq,
 		       struct vxics_bypass_info *info)
@@ -399,11 +415,14 @@ int vxics_bypass_query(struct kvm *kvm, unsigned int host_irq,
 	BUILD_BUG_ON(VXICS_BYPASS_NR_REASONS != VXICS_HP_NR);
 	memset(info, 0, sizeof(*info));
 	mutex_lock(&vxics_bypass_mutex);
-	bp = bypass_of(kvm, false);
+	if (!kvm)
+		kvm = xa_load(&vxics_host_irqs, host_irq);
+	bp = kvm ? bypass_of(kvm, false) : NULL;
 	link = link_of(bp, host_irq);
 	if (link) {
-		s = vxics_map_slot(&bp->map, vxics_map_find(&bp->map,
-							   link->hwirq));
+		u64 e = vxics_map_find(&bp->map, link->hwirq);
+
+		s = vxics_map_slot(&bp->map, e);
 		info->hwirq = link->hwirq;
 		info->guest_irq = link->guest_irq;
 		info->owners = link->owners;
@@ -423,7 +442,8 @@ EXPORT_SYMBOL_GPL(vxics_bypass_query);
  *
  * Return: the VM, with a reference the caller drops with
  * vxics_bypass_put_vm(); ERR_PTR(-EBADF) if @vm_file is not a KVM VM,
- * ERR_PTR(-EPERM) if the VM belongs to another process's mm.
+ * ERR_PTR(-EPERM) if the VM belongs to another process's mm and the
+ * caller lacks CAP_SYS_ADMIN.
  */
 struct kvm *vxics_bypass_get_vm(struct file *vm_file)
 {
@@ -432,7 +452,8 @@ struct kvm *vxics_bypass_get_vm(struct file *vm_file)
 	if (!file_is_kvm(vm_file))
 		return ERR_PTR(-EBADF);
 	kvm = vm_file->private_data;
-	if (kvm->mm != current->mm)
+	/* the VMM's own VM; an administrator's tool may borrow its fds */
+	if (kvm->mm != current->mm && !capable(CAP_SYS_ADMIN))
 		return ERR_PTR(-EPERM);
 	kvm_get_kvm(kvm);
 	return kvm;
@@ -568,8 +589,10 @@ void vxics_bypass_free_vm(struct kvm *kvm)
 		return;
 	mutex_lock(&vxics_bypass_mutex);
 	/* no vCPU runs and no irqfd injects any more: no reader is left */
-	xa_for_each(&xics->bypass->by_guest, guest, link)
+	xa_for_each(&xics->bypass->by_guest, guest, link) {
+		xa_erase(&vxics_host_irqs, link->host_irq);
 		kfree(link);
+	}
 	vxics_map_destroy(&xics->bypass->map);
 	xa_destroy(&xics->bypass->by_guest);
 	kfree(xics->bypass);
