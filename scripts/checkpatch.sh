@@ -36,7 +36,7 @@ ignore() {
 	tools/testing/vxics/internal.h|tools/testing/vxics/include/*/*.h)
 		t=$t,PREFER_DEFINED_ATTRIBUTE_MACRO,BIT_MACRO,NEW_TYPEDEFS,MACRO_ARG_REUSE
 		t=$t,EXPORT_SYMBOL,MEMORY_BARRIER,COMPLEX_MACRO,MACRO_WITH_FLOW_CONTROL ;;
-	tools/testing/vxics/fuzz.c)
+	tools/testing/vxics/fuzz.c|tools/testing/vxics/vfio_bypass_fuzz.c)
 		t=$t,PREFER_DEFINED_ATTRIBUTE_MACRO,BIT_MACRO,CAMELCASE ;;
 	tools/*|bench/*)
 		t=$t,PREFER_DEFINED_ATTRIBUTE_MACRO,BIT_MACRO ;;
