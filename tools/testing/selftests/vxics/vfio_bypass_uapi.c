@@ -125,8 +125,8 @@ static int bind_from_child(int dev, int vm_fd)
 	return WIFEXITED(st) ? -WEXITSTATUS(st) : -1000;
 }
 
-/* The tool's --json for this process's device fd @dev, into @buf */
-static int cli_json(int dev, char *buf, size_t len)
+/* The tool's show (--json or the table) of this process's fd @dev */
+static int cli_show(int dev, bool json, char *buf, size_t len)
 {
 	char pid[16], fd[16];
 	int p[2], st;
@@ -141,7 +141,10 @@ static int cli_json(int dev, char *buf, size_t len)
 	c = fork();
 	if (!c) {
 		dup2(p[1], 1);
-		execl(CLI, CLI, "--json", "show", pid, "--fd", fd, NULL);
+		if (json)
+			execl(CLI, CLI, "--json", "show", pid, "--fd", fd, NULL);
+		else
+			execl(CLI, CLI, "show", pid, "--fd", fd, NULL);
 		_exit(127);
 	}
 	close(p[1]);
@@ -244,7 +247,10 @@ int main(void)
 	       "B4, B9: %llu of %d bypassed, %lld to the eventfd (no irqfd), last on CPU %d, affinity CPU %d",
 	       (unsigned long long)v.bypassed, RAISES, fired, v.last_cpu,
 	       v.affinity_cpu);
-	ret = cli_json(d.fd, json, sizeof(json));
+	cli_show(d.fd, false, json, sizeof(json));
+	for (char *l = strtok(json, "\n"); l; l = strtok(NULL, "\n"))
+		vxt_diag("%s", l);
+	ret = cli_show(d.fd, true, json, sizeof(json));
 	vxt_diag("%s", json);
 	vxt_ok(!ret && strstr(json, "\"bound\": true") &&
 	       strstr(json, "\"guest_irq\": 4096") &&
