@@ -32,7 +32,7 @@ PCI_DEVICES := --device e1000e,bus=pcie.0,addr=0.0,romfile= \
 # out of the TAP lines (warnings still reach the console).
 PCI_APPEND := vxics.tests=vfio_* vxics.pci kunit.enable=0 loglevel=5 percpu_alloc=page
 
-.PHONY: all demo check lint deps kernel initramfs vmtest vmtest-pci utest \
+.PHONY: all demo check lint deps kernel initramfs vmtest vmtest-pci utest qemu-patch \
 	pathlen clean distclean kernel-debug vmtest-debug \
 	vmtest-debug-plain vmtest-debug-pci kernel-guest initramfs-qemu vmtest-qemu \
 	vmtest-qemu-debug vmtest-qemu-boot soak-qemu vmtest-qemu-migration kernel-notb \
@@ -238,6 +238,10 @@ demo: kernel initramfs
 utest: deps
 	@$(MAKE) -s -C tools/testing/vxics run
 	@$(MAKE) -s -C tools/testing/vxics tsan
+
+# Our QEMU 7.2 patches (tools/qemu) apply to Debian's source and build.
+qemu-patch: deps
+	@scripts/qemu-patch.sh
 
 pathlen: deps
 	@python3 bench/pathlen/run.py

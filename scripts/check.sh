@@ -56,6 +56,7 @@ stage vmtest-distro make vmtest-distro-plain
 stage vmtest-distro-pci make vmtest-distro-pci
 stage vmtest-distro-qemu make vmtest-distro-qemu
 stage rig scripts/rig-selftest.sh
+stage qemu-patch scripts/qemu-patch.sh
 stage pathlen python3 bench/pathlen/run.py --check
 echo "$passed passed, $failed failed, $skipped skipped"
 [ $rc = 0 ] && [ $failed = 0 ]
