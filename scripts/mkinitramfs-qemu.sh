@@ -14,6 +14,11 @@ set -euo pipefail
 . "$(dirname "$0")/kernel-env.sh"
 
 PPC=$("$TOP/scripts/fetch-ppc64el.sh")
+# QEMU_BINARY: another ppc64el qemu-system-ppc64 (make vmtest-qemu-vxics:
+# Debian's source with tools/qemu's patches), linked against a subset of
+# Debian's; QEMU_INITRAMFS: the archive's name in out/
+QEMU_BINARY=${QEMU_BINARY:-$PPC/usr/bin/qemu-system-ppc64}
+NAME=${QEMU_INITRAMFS:-initramfs-qemu}
 GUEST_VMLINUX=$OUT/build-linux.guest/vmlinux
 [ -f "$GUEST_VMLINUX" ] || die "no guest kernel: make kernel-guest"
 ST=$OUT/selftests
@@ -67,7 +72,7 @@ mkdir -p "$g"/{proc,sys,dev}
 "${CROSS}strip" -o "$g/init" "$ST/qemu/guest_init"
 
 # the host's
-root=$OUT/initramfs-qemu.root
+root=$OUT/$NAME.root
 rm -rf "$root"
 mkdir -p "$root"/{proc,sys,dev,vxt,guest,tmp,usr/bin,usr/share/qemu}
 "${CROSS}strip" -o "$root/init" "$ST/init"
@@ -87,7 +92,7 @@ cp "$PPC/usr/bin/fio" "$t/usr/bin/fio"
 with_libs "$PPC/usr/bin/fio" "$t"
 mksquashfs "$t" "$root/guest/tools.img" -comp zstd -Xcompression-level 19 \
 	-all-root -noappend -quiet -no-progress >/dev/null
-cp "$PPC/usr/bin/qemu-system-ppc64" "$root/usr/bin/"
+cp "$QEMU_BINARY" "$root/usr/bin/qemu-system-ppc64"
 # QEMU's exec: migration runs /bin/sh -c "cat ..."; busybox-static is both
 mkdir -p "$root/bin"
 cp "$PPC/bin/busybox" "$root/bin/busybox"
@@ -95,9 +100,9 @@ ln -s busybox "$root/bin/sh"
 ln -s busybox "$root/bin/cat"
 cp "$PPC"/usr/share/qemu/{vof.bin,slof.bin} "$root/usr/share/qemu/"
 
-with_libs "$PPC/usr/bin/qemu-system-ppc64" "$root"
+with_libs "$QEMU_BINARY" "$root"
 
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --reproducible --quiet) \
-	> "$OUT/initramfs-qemu.cpio.tmp"
-mv "$OUT/initramfs-qemu.cpio.tmp" "$OUT/initramfs-qemu.cpio"
-echo "$OUT/initramfs-qemu.cpio"
+	> "$OUT/$NAME.cpio.tmp"
+mv "$OUT/$NAME.cpio.tmp" "$OUT/$NAME.cpio"
+echo "$OUT/$NAME.cpio"
