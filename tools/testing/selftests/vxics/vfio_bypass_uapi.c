@@ -125,6 +125,35 @@ static int bind_from_child(int dev, int vm_fd)
 	return WIFEXITED(st) ? -WEXITSTATUS(st) : -1000;
 }
 
+/* The tool with @args, for this process: its stdout and stderr in @buf */
+static int cli(const char *const *args, char *buf, size_t len)
+{
+	const char *argv[16] = { CLI };
+	int p[2], st, i;
+	size_t n = 0;
+	ssize_t r;
+	pid_t c;
+
+	for (i = 0; args[i] && i < 14; i++)
+		argv[i + 1] = args[i];
+	if (pipe(p))
+		return -1;
+	c = fork();
+	if (!c) {
+		dup2(p[1], 1);
+		dup2(p[1], 2);
+		execv(CLI, (char *const *)argv);
+		_exit(127);
+	}
+	close(p[1]);
+	while (n < len - 1 && (r = read(p[0], buf + n, len - 1 - n)) > 0)
+		n += r;
+	buf[n] = 0;
+	close(p[0]);
+	waitpid(c, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
 /* The tool's show (--json or the table) of this process's fd @dev */
 static int cli_show(int dev, bool json, char *buf, size_t len)
 {
@@ -164,13 +193,14 @@ int main(void)
 	int efd, efds[2], bad, msix_irq, ret, i;
 	long long fired;
 	struct kvm_irqfd irqfd;
+	struct vxt_vm *bare;
 	struct vxv_dev d;
 	pthread_t run;
 	struct stat sb;
 
-	vxv_need(vxv_find(0x8086, 0x10d3, 1, bdf, 1), 13,
+	vxv_need(vxv_find(0x8086, 0x10d3, 1, bdf, 1), 14,
 		 "e1000e alone in an iommu group");
-	vxt_plan(13);
+	vxt_plan(14);
 	VXT_REQUIRE(sysconf(_SC_NPROCESSORS_ONLN) > RUN_CPU, "host CPU %d",
 		    RUN_CPU);
 	vxt_pin(0);
@@ -209,6 +239,10 @@ int main(void)
 		   GUEST_IRQ) != -EBADF;
 	bad += raw(d.fd, 32, VFIO_IRQ_BYPASS_BIND, MSIX, 0, 1, vm->fd,
 		   5) != -EINVAL;
+	bare = vxt_vm_create(1 << 20);	/* a VM without an XICS device */
+	bad += raw(d.fd, 32, VFIO_IRQ_BYPASS_BIND, MSIX, 0, 1, bare->fd,
+		   GUEST_IRQ) != -ENODEV;
+	vxt_vm_destroy(bare);
 	bad += bind_from_child(d.fd, vm->fd) != -EPERM;
 	bad += raw(d.fd, 32, VFIO_IRQ_BYPASS_UNBIND, MSIX, 0, 1, -1, 0) !=
 	       -ENOENT;
@@ -216,7 +250,7 @@ int main(void)
 	       -EINVAL;
 	v = q0(d.fd);
 	vxt_ok(!bad && v.flags == VFIO_IRQ_BYPASS_VEC_ENABLED && !mapped(),
-	       "errors: EINVAL (argsz, flags, index, count, range, data, guest number), EOPNOTSUPP (INTx), ENXIO (vector or index off), EBADF, EPERM, ENOENT; %d wrong, nothing bound",
+	       "errors: EINVAL (argsz, flags, index, count, range, data, guest number), EOPNOTSUPP (INTx), ENXIO (vector or index off), EBADF, ENODEV (no XICS), EPERM, ENOENT; %d wrong, nothing bound",
 	       bad);
 
 	/* Bound: mapped, and counting while the vCPU runs. */
@@ -256,6 +290,25 @@ int main(void)
 	       strstr(json, "\"guest_irq\": 4096") &&
 	       !strstr(json, "\"bypassed\": 0,"),
 	       "B9: vfio-bypass --json show: vector 0 bound to 4096 and counting");
+	{
+		char pid[16], fd[16];
+		const char *watch[] = { "watch", pid, "--fd", fd, "--interval",
+					"0.2", "--count", "1", NULL };
+		const char *unbind[] = { "unbind", pid, "--fd", fd, "--start",
+					 "1", NULL };
+		int w, u;
+
+		snprintf(pid, sizeof(pid), "%d", getpid());
+		snprintf(fd, sizeof(fd), "%d", d.fd);
+		w = cli(watch, json, sizeof(json));
+		ret = w == 0 && strstr(json, "bypassed/s") &&
+		      strstr(json, "host-path/s");
+		u = cli(unbind, json, sizeof(json));
+		vxt_diag("vfio-bypass unbind --start 1: exit %d: %s", u, json);
+		vxt_ok(ret && u == 1 &&
+		       strstr(json, "vectors 1..1: ENXIO"),
+		       "vfio-bypass watch prints rates; an error names the vectors and the errno");
+	}
 
 	/* An irqfd on the same eventfd and number: one mapping, two holders. */
 	irqfd = (struct kvm_irqfd){ .fd = efd, .gsi = GUEST_IRQ };
