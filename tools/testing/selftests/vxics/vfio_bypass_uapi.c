@@ -125,6 +125,14 @@ static int bind_from_child(int dev, int vm_fd)
 	return WIFEXITED(st) ? -WEXITSTATUS(st) : -1000;
 }
 
+/* This process and its device fd, as the tool's arguments */
+static char cli_pid[16], cli_fd[16];
+static const char *const cli_watch[] = { "watch", cli_pid, "--fd", cli_fd,
+					 "--interval", "0.2", "--count", "1",
+					 NULL };
+static const char *const cli_unbind[] = { "unbind", cli_pid, "--fd", cli_fd,
+					  "--start", "1", NULL };
+
 /* The tool with @args, for this process: its stdout and stderr in @buf */
 static int cli(const char *const *args, char *buf, size_t len)
 {
@@ -290,25 +298,14 @@ int main(void)
 	       strstr(json, "\"guest_irq\": 4096") &&
 	       !strstr(json, "\"bypassed\": 0,"),
 	       "B9: vfio-bypass --json show: vector 0 bound to 4096 and counting");
-	{
-		char pid[16], fd[16];
-		const char *watch[] = { "watch", pid, "--fd", fd, "--interval",
-					"0.2", "--count", "1", NULL };
-		const char *unbind[] = { "unbind", pid, "--fd", fd, "--start",
-					 "1", NULL };
-		int w, u;
-
-		snprintf(pid, sizeof(pid), "%d", getpid());
-		snprintf(fd, sizeof(fd), "%d", d.fd);
-		w = cli(watch, json, sizeof(json));
-		ret = w == 0 && strstr(json, "bypassed/s") &&
-		      strstr(json, "host-path/s");
-		u = cli(unbind, json, sizeof(json));
-		vxt_diag("vfio-bypass unbind --start 1: exit %d: %s", u, json);
-		vxt_ok(ret && u == 1 &&
-		       strstr(json, "vectors 1..1: ENXIO"),
-		       "vfio-bypass watch prints rates; an error names the vectors and the errno");
-	}
+	snprintf(cli_pid, sizeof(cli_pid), "%d", getpid());
+	snprintf(cli_fd, sizeof(cli_fd), "%d", d.fd);
+	i = cli(cli_watch, json, sizeof(json));
+	ret = i == 0 && strstr(json, "bypassed/s") && strstr(json, "host-path/s");
+	i = cli(cli_unbind, json, sizeof(json));
+	vxt_diag("vfio-bypass unbind --start 1: exit %d: %s", i, json);
+	vxt_ok(ret && i == 1 && strstr(json, "vectors 1..1: ENXIO"),
+	       "vfio-bypass watch prints rates; an error names the vectors and the errno");
 
 	/* An irqfd on the same eventfd and number: one mapping, two holders. */
 	irqfd = (struct kvm_irqfd){ .fd = efd, .gsi = GUEST_IRQ };
