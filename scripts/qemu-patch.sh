@@ -9,6 +9,7 @@
 # longer applies or builds fails, naming it.  Ends with "N passed, M failed".
 set -euo pipefail
 . "$(dirname "$0")/kernel-env.sh"
+trap 'echo "qemu-patch: failed at line $LINENO" >&2' ERR
 
 Q=$OUT/qemu-src
 SRC=$Q/qemu-7.2
@@ -16,11 +17,14 @@ mkdir -p "$Q/etc" "$Q/state/lists/partial" "$Q/cache/archives/partial"
 if ! ls "$Q"/qemu_7.2*.dsc >/dev/null 2>&1; then
 	# deb-src entries for the system's own sources, either format
 	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -e "$f" ] && sed 's/^Types: deb$/Types: deb-src/' "$f"
-		echo
+		if [ -e "$f" ]; then
+			sed 's/^Types: deb$/Types: deb-src/' "$f"
+			echo
+		fi
 	done > "$Q/etc/src.sources"
-	cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-		sed -n 's/^deb /deb-src /p' > "$Q/etc/src.list"
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		if [ -e "$f" ]; then sed -n 's/^deb /deb-src /p' "$f"; fi
+	done > "$Q/etc/src.list"
 	apto=(-o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$Q/etc"
 	      -o "Dir::State=$Q/state" -o "Dir::Cache=$Q/cache")
 	apt-get "${apto[@]}" update -qq
