@@ -130,6 +130,8 @@ static char cli_pid[16], cli_fd[16];
 static const char *const cli_watch[] = { "watch", cli_pid, "--fd", cli_fd,
 					 "--interval", "0.2", "--count", "1",
 					 NULL };
+static const char *const cli_show_json[] = { "--json", "show", cli_pid,
+					     "--fd", cli_fd, NULL };
 static const char *const cli_unbind[] = { "unbind", cli_pid, "--fd", cli_fd,
 					  "--start", "1", NULL };
 
@@ -165,32 +167,9 @@ static int cli(const char *const *args, char *buf, size_t len)
 /* The tool's show (--json or the table) of this process's fd @dev */
 static int cli_show(int dev, bool json, char *buf, size_t len)
 {
-	char pid[16], fd[16];
-	int p[2], st;
-	size_t n = 0;
-	ssize_t r;
-	pid_t c;
-
-	snprintf(pid, sizeof(pid), "%d", getpid());
-	snprintf(fd, sizeof(fd), "%d", dev);
-	if (pipe(p))
-		return -1;
-	c = fork();
-	if (!c) {
-		dup2(p[1], 1);
-		if (json)
-			execl(CLI, CLI, "--json", "show", pid, "--fd", fd, NULL);
-		else
-			execl(CLI, CLI, "show", pid, "--fd", fd, NULL);
-		_exit(127);
-	}
-	close(p[1]);
-	while (n < len - 1 && (r = read(p[0], buf + n, len - 1 - n)) > 0)
-		n += r;
-	buf[n] = 0;
-	close(p[0]);
-	waitpid(c, &st, 0);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	snprintf(cli_pid, sizeof(cli_pid), "%d", getpid());
+	snprintf(cli_fd, sizeof(cli_fd), "%d", dev);
+	return cli(json ? cli_show_json : cli_show_json + 1, buf, len);
 }
 
 int main(void)
