@@ -225,8 +225,7 @@ static int bypass_init(struct kunit *test)
 	for (i = 0; i < NDESC; i++) {
 		f->desc[i].irq_data.hwirq = hwirq_of(i);
 		f->desc[i].kstat_irqs = &f->irqs[0][i];
-		f->link[i].desc = &f->desc[i];
-		f->link[i].last_cpu = -1;
+		vxics_bypass_link_init(&f->link[i], &f->desc[i]);
 	}
 	memset(host, 0, sizeof(host));
 	memset(vxics_shim_kstat, 0, sizeof(vxics_shim_kstat));
@@ -549,11 +548,15 @@ static void vxics_bypass_rm_vmalloc_percpu_b9(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, host[5].to_phys, 0);
 	vxics_shim_vmalloc_start = (unsigned long)f->irqs;
 	vxics_shim_vmalloc_end = (unsigned long)(f->irqs + VXICS_SHIM_NR_CPUS);
+	/* found out when a mapping is made */
+	t = take(test, hwirq_of(0));
+	KUNIT_EXPECT_EQ(test, host[5].to_phys, 0);
+	vxics_bypass_link_init(&f->link[0], &f->desc[0]);
 	t = take(test, hwirq_of(0));
 	KUNIT_EXPECT_EQ(test, t.ret, -2);
 	KUNIT_EXPECT_EQ(test, host[5].to_phys, 1);
-	KUNIT_EXPECT_EQ(test, f->irqs[5][0], 2);
-	KUNIT_EXPECT_EQ(test, per_cpu_ptr(&kstat, 5)->irqs_sum, 2);
+	KUNIT_EXPECT_EQ(test, f->irqs[5][0], 3);
+	KUNIT_EXPECT_EQ(test, per_cpu_ptr(&kstat, 5)->irqs_sum, 3);
 }
 
 /* --- under threads ------------------------------------------------------ */
@@ -672,7 +675,15 @@ static long race_run(struct kunit *test, long ops, bool grace, long *taken)
 				vxics_map_sync_begin();
 				vxics_map_sync_end(&bp->map);
 			}
+			/*
+			 * Unmapped, the host irq may be freed, its irq_desc
+			 * with it: a reader still using it EOIs "number 0".
+			 */
+			__atomic_store_n(&f->desc[n].irq_data.hwirq, 0,
+					 __ATOMIC_RELAXED);
 		} else {
+			__atomic_store_n(&f->desc[n].irq_data.hwirq,
+					 hwirq_of(n), __ATOMIC_RELAXED);
 			vxics_map_add(&bp->map, hwirq_of(n), guest_of(n),
 				      100 + n, &f->link[n]);
 		}

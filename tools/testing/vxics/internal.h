@@ -58,6 +58,8 @@ typedef int64_t s64;
 #define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 #define smp_load_acquire(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
+/* the kernel's is dependency-ordered (consume): acquire is the C11 bound */
+#define vxics_load_dep(x)	__atomic_load_n(&(x), __ATOMIC_ACQUIRE)
 #define smp_store_release(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
 /*
  * Full barriers also call a test's hook, if one is set: the vxics_ordering

@@ -308,8 +308,7 @@ int vxics_bypass_map(struct kvm *kvm, unsigned int host_irq, u32 guest_irq,
 		ret = -ENOMEM;
 		goto out;
 	}
-	link->desc = desc;
-	link->last_cpu = -1;
+	vxics_bypass_link_init(link, desc);
 	link->host_irq = host_irq;
 	link->hwirq = hwirq;
 	link->guest_irq = guest_irq;

@@ -7,7 +7,7 @@
  * path (host handler, VFIO eventfd, irqfd), counted by reason.
  *
  *   host ICP --XIRR--> kvmppc_read_one_intr() --> vxics_rm_host_irq()
- *        map lookup --> vxics_msi_trigger() (the hcalls' core)
+ *        map lookup --> msi_trigger() (the hcalls' core, inline)
  *        --> PHB3 MSI EOI + host ICP EOI --> back into the guest
  *
  * Built into the kernel image with the core: KVM-HV's exit path (also in
@@ -45,6 +45,7 @@
 #include <asm/opal.h>
 #include <asm/pnv-pci.h>
 #include "glue.h"
+#include "trigger.h"
 
 #undef MODULE_PARAM_PREFIX
 #define MODULE_PARAM_PREFIX "vxics."
@@ -89,17 +90,26 @@ static int __init vxics_bypass_rm_init(void)
 }
 subsys_initcall(vxics_bypass_rm_init);
 
-/*
- * is_vmalloc_addr()'s test, inline: that function is out of line, and
- * this is on every bypassed interrupt's path.  The bounds are variables
- * in the kernel image.
+/**
+ * vxics_bypass_link_init() - a new mapping's link to its host irq
+ * @link: zeroed
+ * @desc: the host irq's descriptor
+ *
+ * Also finds out, once, whether the irq's per-CPU counters are vmalloc'd
+ * (percpu_alloc=page, or a dynamic per-CPU chunk): every CPU's copy of
+ * one per-CPU allocation is in the same chunk, so one CPU's answer holds
+ * for all, and the real-mode path tests a flag instead of the bounds.
  */
-static __always_inline bool rm_vmalloced(const void *p)
+void vxics_bypass_link_init(struct vxics_bypass_link *link,
+			    struct irq_desc *desc)
 {
-	unsigned long a = (unsigned long)p;
-
-	return a >= VMALLOC_START && a < VMALLOC_END;
+	link->desc = desc;
+	link->kstat_vmalloced =
+		is_vmalloc_addr(per_cpu_ptr(desc->kstat_irqs,
+					    raw_smp_processor_id()));
+	link->last_cpu = -1;
 }
+EXPORT_SYMBOL_NS_GPL(vxics_bypass_link_init, KVM_VXICS);
 
 /*
  * /proc/interrupts stays true: a bypassed interrupt counts on its host
@@ -107,11 +117,12 @@ static __always_inline bool rm_vmalloced(const void *p)
  * it (the total too).
  */
 static void rm_count_host_irq(struct vxics_rm_reader *me,
-			      struct irq_desc *desc, unsigned int cpu)
+			      struct vxics_bypass_link *link, unsigned int cpu)
 {
+	struct irq_desc *desc = link->desc;
 	unsigned int *count = per_cpu_ptr(desc->kstat_irqs, cpu);
 
-	if (unlikely(rm_vmalloced(count)))
+	if (unlikely(link->kstat_vmalloced))
 		count = (void *)vmalloc_to_phys(count);
 	(*count)++;
 	(*me->irqs_sum)++;
@@ -175,7 +186,9 @@ long vxics_rm_host_irq(u32 xisr, __be32 xirr, bool *again)
 	struct kvmppc_xics *xics;
 	struct vxics_bypass *bp;
 	struct kvmppc_icp *icp;
-	u32 server;
+	struct vxics_source *src;
+	struct vxics_ics *ics;
+	u32 server, guest;
 	u64 e;
 
 	/*
@@ -188,8 +201,8 @@ long vxics_rm_host_irq(u32 xisr, __be32 xirr, bool *again)
 	xics = READ_ONCE(vcpu->kvm->arch.xics);
 	if (!xics)
 		return 1;
-	/* pairs with the release publishing it in bypass.c */
-	bp = smp_load_acquire(&xics->bypass);
+	/* published with a release in bypass.c; read through the pointer */
+	bp = vxics_load_dep(xics->bypass);
 	if (!READ_ONCE(vxics_bypass_on) || (bp && READ_ONCE(bp->off))) {
 		icp->n_fallback[VXICS_FB_OFF]++;
 		return 1;
@@ -208,7 +221,10 @@ long vxics_rm_host_irq(u32 xisr, __be32 xirr, bool *again)
 		icp->n_fallback[VXICS_FB_UNMAPPED]++;
 		return 1;
 	}
-	if (vxics_msi_trigger(&xics->core, vxics_map_guest(e), &server)) {
+	guest = vxics_map_guest(e);
+	src = source_find(&xics->core, guest, &ics);
+	if (!src || (READ_ONCE(src->flags) & VXICS_SRC_LSI)) {
+		/* not defined (yet, or any more), or not an MSI: irqfd's job */
 		vxics_map_read_end(r);
 		icp->n_fallback[VXICS_FB_SOURCE]++;
 		return 1;
@@ -218,11 +234,21 @@ long vxics_rm_host_irq(u32 xisr, __be32 xirr, bool *again)
 	desc = link->desc;
 	WRITE_ONCE(link->last_cpu, cpu);
 	atomic64_inc(&s->n_bypassed);
-	rm_count_host_irq(me, desc, cpu);
+	rm_count_host_irq(me, link, cpu);
 	rm_host_eoi(desc, xirr, again);
 	/* the slot and its irq_desc are not touched after this */
 	vxics_map_read_end(r);
 
+	/*
+	 * The trigger comes last, so that fewer values live across the
+	 * calls above.  The host may send the vector's next MSI to another
+	 * CPU once EOI'd: that one finds the P/Q state under the same ICS
+	 * lock, as two triggers through the irqfd would.  A source, once
+	 * defined, stays defined; one redefined since the check above gets
+	 * this trigger as the irqfd path would have given it.
+	 */
+	server = READ_ONCE(src->server);
+	set_level_src(&xics->core, guest, src, ics, VXICS_LEVEL_HIGH);
 	local_paca->kvm_hstate.saved_xirr = 0;
 	icp->n_bypassed++;
 	if (server == icp->core.server) {
@@ -240,7 +266,7 @@ long vxics_rm_host_irq(u32 xisr, __be32 xirr, bool *again)
 		vxics_stat_inc(&tv->stat.pthru_all);
 		if (!rm_same_core(tv)) {
 			vxics_stat_inc(&tv->stat.pthru_bad_aff);
-			icp->rm_steer_irq = vxics_map_guest(e);
+			icp->rm_steer_irq = guest;
 			icp->rm_work |= VXICS_RM_STEER;
 		}
 	}

@@ -71,11 +71,11 @@ static __always_inline struct vxics_icp *icp_lookup(struct vxics *vx,
 		return NULL;
 	server = array_index_nospec(server, VXICS_MAX_SERVERS);
 	/* Both pair with the releases in vxics_icp_attach(): contents first. */
-	pg = smp_load_acquire(&vx->icp_dir[server / VXICS_SERVERS_PER_PAGE]);
+	pg = vxics_load_dep(vx->icp_dir[server / VXICS_SERVERS_PER_PAGE]);
 	if (!pg)
 		return NULL;
 	/* the ICP's initial state before its pointer, as for the page */
-	return smp_load_acquire(&pg->icp[server % VXICS_SERVERS_PER_PAGE]);
+	return vxics_load_dep(pg->icp[server % VXICS_SERVERS_PER_PAGE]);
 }
 
 /*

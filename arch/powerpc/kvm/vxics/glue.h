@@ -64,6 +64,7 @@ enum vxics_host_reason {
  */
 struct vxics_bypass_link {
 	struct irq_desc *desc;
+	bool kstat_vmalloced;	/* desc->kstat_irqs: see vxics_bypass_link_init() */
 	int last_cpu;		/* the CPU that last took it, either path */
 	unsigned int host_irq;
 	u32 hwirq;
@@ -185,6 +186,8 @@ static inline void vxics_stat_inc(u64 *stat)
 	atomic64_inc((atomic64_t *)stat);
 }
 
+void vxics_bypass_link_init(struct vxics_bypass_link *link,
+			    struct irq_desc *desc);
 void vxics_bypass_follow(struct kvmppc_xics *xics, u32 irq);
 bool vxics_bypass_vm_on(struct kvm *kvm);
 

@@ -14,26 +14,9 @@
  * KVM's XICS (book3s_xics.c); the code and comments are our own.
  */
 #include "internal.h"
-#include "core.h"
+#include "trigger.h"
 
 #define SRC_IDX(irq)	((irq) & (VXICS_ICS_SIZE - 1))
-
-static __always_inline unsigned long ics_lock(struct vxics_ics *ics)
-{
-	return vxics_lock(&ics->lock);
-}
-
-static __always_inline void ics_unlock(struct vxics_ics *ics,
-				       unsigned long flags)
-{
-	vxics_unlock(&ics->lock, flags);
-}
-
-/* Under the ICS lock; the resend scan reads flags without it. */
-static void src_set_flags(struct vxics_source *src, u8 flags)
-{
-	WRITE_ONCE(src->flags, flags);
-}
 
 /**
  * vxics_init() - set up the emulated XICS of a VM (virtual mode)
@@ -89,13 +72,7 @@ EXPORT_SYMBOL_NS_GPL(vxics_destroy, KVM_VXICS);
  */
 struct vxics_ics *vxics_ics_find(struct vxics *vx, u32 irq)
 {
-	u32 blk;
-
-	if (irq >= VXICS_NR_IRQS)
-		return NULL;
-	blk = array_index_nospec(irq >> VXICS_ICS_SHIFT, VXICS_NR_BLOCKS);
-	/* Pairs with the release in ics_get_or_create(): contents first. */
-	return smp_load_acquire(&vx->ics[blk]);
+	return ics_lookup(vx, irq);
 }
 
 /*
@@ -136,25 +113,6 @@ static struct vxics_ics *ics_get_or_create(struct vxics *vx, u32 irq)
 	return ics;
 }
 
-/* vxics_source_find(), inline for the hot paths: MSI trigger, H_EOI */
-static __always_inline struct vxics_source *
-source_find(struct vxics *vx, u32 irq, struct vxics_ics **icsp)
-{
-	struct vxics_source *src;
-	struct vxics_ics *ics;
-
-	if (irq < VXICS_FIRST_SOURCE)
-		return NULL;
-	ics = vxics_ics_find(vx, irq);
-	if (!ics)
-		return NULL;
-	src = &ics->src[SRC_IDX(irq)];
-	if (!(READ_ONCE(src->flags) & VXICS_SRC_DEFINED))
-		return NULL;
-	*icsp = ics;
-	return src;
-}
-
 /**
  * vxics_source_find() - a defined source and its block
  * @vx: the VM's XICS
@@ -170,104 +128,6 @@ struct vxics_source *vxics_source_find(struct vxics *vx, u32 irq,
 				       struct vxics_ics **icsp)
 {
 	return source_find(vx, irq, icsp);
-}
-
-/*
- * One delivery attempt of @irq.  The interrupt is "in hand" from the moment
- * the caller decided to deliver it (or took its RESEND mark) until it is
- * either in an ICP's XISR or recorded again as MASKED_PENDING or RESEND
- * under the ICS lock; exactly one CPU holds it at any time, which is what
- * makes every interrupt presented once.
- *
- * @src and @ics: @irq's, from vxics_source_find().  Called with the ICS
- * lock held (@flags from ics_lock()), which it drops: a trigger that
- * decided to present goes on in the same critical section.
- *
- * Return: a source interrupt the delivery displaced from the ICP (R8), to
- * be delivered as a fresh attempt, or 0.
- */
-static __always_inline u32
-deliver_locked(struct vxics *vx, u32 irq, struct vxics_source *src,
-	       struct vxics_ics *ics, unsigned long flags,
-	       bool resend)
-{
-	struct vxics_icp *icp;
-	u32 server, reject;
-	u8 prio;
-
-again:
-	if (resend) {
-		/* checked by tools/testing/vxics/spin/resend.pml (-DNO_TAKE) */
-		if (!(src->flags & VXICS_SRC_RESEND)) {
-			/* somebody else took the mark and delivers it */
-			ics_unlock(ics, flags);
-			return 0;
-		}
-		src_set_flags(src, src->flags & ~VXICS_SRC_RESEND);
-	}
-	/* R10: the server as of now, it may have been retargeted */
-	server = src->server;
-	prio = src->priority;
-	if (prio == VXICS_PRIO_MASKED) {
-		/* R20: remembered until int-on / set-xive unmasks it */
-		src_set_flags(src, src->flags | VXICS_SRC_MASKED_PENDING);
-		ics_unlock(ics, flags);
-		return 0;
-	}
-	icp = icp_lookup(vx, server);
-	if (!icp) {
-		/* ICP detached: wait for a retarget (R21) */
-		src_set_flags(src, src->flags | VXICS_SRC_RESEND);
-		ics_unlock(ics, flags);
-		return 0;
-	}
-	ics_unlock(ics, flags);
-
-	/* R10: the ICP's cmpxchg loop runs without the ICS lock held. */
-	if (vxics_icp_try_deliver(vx, icp, irq, prio, &reject))
-		return reject >= VXICS_FIRST_SOURCE ? reject : 0;
-
-	/* Refused; the same cmpxchg set the ICP's need-resend (R7, R9). */
-	flags = ics_lock(ics);
-	if (src->server != server || src->priority != prio) {
-		/*
-		 * Retargeted or reprioritised while we had it in hand: the
-		 * changer saw no mark and delivered nothing, so we try again
-		 * with the new values (the lock still held) rather than park
-		 * it on the old ICP.
-		 */
-		resend = false;
-		goto again;
-	}
-	src_set_flags(src, src->flags | VXICS_SRC_RESEND);
-	ics_unlock(ics, flags);
-	/*
-	 * The RESEND mark must be visible before the block bit: a resend
-	 * scan that finds the bit (an xchg of the map word, fully ordered) reads
-	 * the flags without the lock and must see the mark.
-	 * Checked by tools/testing/vxics/spin/resend.pml (-DNO_WMB fails).
-	 */
-	smp_wmb();
-	set_bit(ics->block, icp->resend_blocks);
-	/*
-	 * Store (block bit) then load (need-resend): the resend side does
-	 * the mirror image, clearing need-resend with a cmpxchg (a full
-	 * barrier) and then testing the bit.  With a full barrier on both
-	 * sides at least one of us sees the other's store: either the scan
-	 * finds our bit, or we see need-resend clear below and retry
-	 * ourselves.  If we see it set, it is a need-resend whose clearing
-	 * (and scan) is still to come, after our bit.  Taking the RESEND
-	 * mark under the lock decides who delivers, so never both.
-	 * Checked by tools/testing/vxics/spin/resend.pml (-DNO_MB fails,
-	 * -DNO_RECHECK without the re-check below fails too).
-	 */
-	smp_mb();
-	if (!vxics_icp_resend(READ_ONCE(icp->state))) {
-		resend = true;
-		flags = ics_lock(ics);
-		goto again;
-	}
-	return 0;
 }
 
 /**
@@ -292,44 +152,6 @@ void vxics_deliver(struct vxics *vx, u32 irq, bool resend)
 		irq = deliver_locked(vx, irq, src, ics, ics_lock(ics), resend);
 		resend = false;
 	}
-}
-
-/* vxics_set_level() of @irq, whose source @src in block @ics was found */
-static __always_inline void
-set_level_src(struct vxics *vx, u32 irq, struct vxics_source *src,
-	      struct vxics_ics *ics, int level)
-{
-	unsigned long flags;
-	bool present = false;
-	u8 f;
-
-	flags = ics_lock(ics);
-	f = src->flags;
-	if (f & VXICS_SRC_LSI) {
-		if (level == VXICS_LEVEL_LOW)
-			f &= ~(VXICS_SRC_P | VXICS_SRC_Q);
-		else if (!(f & VXICS_SRC_P))
-			present = true;
-		f |= present ? VXICS_SRC_P : 0;
-	} else if (level == VXICS_LEVEL_HIGH) {
-		if (!(f & VXICS_SRC_P)) {
-			present = true;
-		} else if (f & VXICS_SRC_Q) {
-			atomic64_inc(&vx->n_coalesced);
-			src->n_coalesced++;
-		}
-		f |= (f & VXICS_SRC_P) ? VXICS_SRC_Q : VXICS_SRC_P;
-	}
-	src->n_triggers += level == VXICS_LEVEL_HIGH;
-	src_set_flags(src, f);
-	if (!present) {
-		ics_unlock(ics, flags);
-		return;
-	}
-	/* the first attempt in the same critical section; displaced ones anew */
-	irq = deliver_locked(vx, irq, src, ics, flags, false);
-	if (unlikely(irq))
-		vxics_deliver(vx, irq, false);
 }
 
 /**
@@ -381,16 +203,7 @@ EXPORT_SYMBOL_NS_GPL(vxics_set_level, KVM_VXICS);
  */
 int vxics_msi_trigger(struct vxics *vx, u32 irq, u32 *server)
 {
-	struct vxics_ics *ics;
-	struct vxics_source *src = source_find(vx, irq, &ics);
-
-	if (!src)
-		return -ENOENT;
-	if (READ_ONCE(src->flags) & VXICS_SRC_LSI)
-		return -EINVAL;
-	*server = READ_ONCE(src->server);
-	set_level_src(vx, irq, src, ics, VXICS_LEVEL_HIGH);
-	return 0;
+	return msi_trigger(vx, irq, server);
 }
 EXPORT_SYMBOL_NS_GPL(vxics_msi_trigger, KVM_VXICS);
 

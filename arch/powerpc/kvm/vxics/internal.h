@@ -31,6 +31,17 @@
 /* Timebase for H_XIRR_X (R12). */
 #define vxics_timebase()	mftb()
 
+/*
+ * Load a pointer (or an index that selects one) published with a release
+ * store, where only what is reached through the loaded value needs the
+ * ordering: the address dependency orders those later loads on every
+ * architecture Linux supports (READ_ONCE() takes care of Alpha), so the
+ * hot paths need no lwsync per level, as rcu_dereference() needs none.
+ * The userspace build makes it an acquire load: its compilers and TSan
+ * know no dependency ordering.
+ */
+#define vxics_load_dep(x)	READ_ONCE(x)
+
 /* R4: every server number KVM can give a vCPU. */
 #define VXICS_MAX_SERVERS	KVM_MAX_VCPU_IDS
 

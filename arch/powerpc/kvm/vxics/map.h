@@ -30,7 +30,9 @@
  * ends with a release store and the remover reads the sequence with an
  * acquire load, so everything the reader did with the slot happens
  * before the slot is reused.  Entries, page and chunk pointers are
- * published with release stores and read with acquire loads.
+ * published with release stores and read with vxics_load_dep(): the
+ * slot is reached through the entry, the entry through the page, so the
+ * address dependency orders what the release published.
  * tools/testing/vxics (map stress, TSan) checks this; spin/map.pml models
  * it with each barrier removed.
  */
@@ -111,11 +113,11 @@ static __always_inline u64 vxics_map_find(struct vxics_map *m, u32 hwirq)
 	if (hwirq >= BIT(VXICS_MAP_HW_BITS))
 		return 0;
 	/* pairs with the release publishing the page in vxics_map_add() */
-	page = smp_load_acquire(&m->dir[hwirq >> VXICS_MAP_PAGE_SHIFT]);
+	page = vxics_load_dep(m->dir[hwirq >> VXICS_MAP_PAGE_SHIFT]);
 	if (!page)
 		return 0;
 	/* pairs with the release publishing the entry after its slot */
-	return smp_load_acquire(&page[hwirq & (VXICS_MAP_PAGE_SIZE - 1)]);
+	return vxics_load_dep(page[hwirq & (VXICS_MAP_PAGE_SIZE - 1)]);
 }
 
 static __always_inline u32 vxics_map_guest(u64 entry)
@@ -131,7 +133,7 @@ vxics_map_slot(struct vxics_map *m, u64 entry)
 	struct vxics_map_slot *c;
 
 	/* pairs with the release publishing the chunk in slot_get() */
-	c = smp_load_acquire(&m->chunk[slot / VXICS_MAP_CHUNK]);
+	c = vxics_load_dep(m->chunk[slot / VXICS_MAP_CHUNK]);
 	return &c[slot % VXICS_MAP_CHUNK];
 }
 
