@@ -125,9 +125,8 @@ vmtest-qemu-migration: kernel initramfs-qemu
 		--append "kunit.enable=0 vxics.qemu-migration vxics.timeout=600" \
 		--timeout 700 --log out/vmtest-qemu-migration.log
 
-# The same on the debug host.  Not in make check yet: kmemleak finds two
-# 1 KiB iommu_tables leaked per QEMU guest with VFIO (pnv_pci_table_alloc
-# <- tce_iommu_create_window); no lockdep or other splat.
+# The same on the debug host (in make check): any splat or kmemleak report
+# fails it.
 vmtest-qemu-debug: kernel-debug initramfs-qemu
 	@rm -f out/nvme-qemu.img && truncate -s 16M out/nvme-qemu.img
 	@$(VMRUN) $(DEBUG_KERNEL) --initrd out/initramfs-qemu.cpio --smp 4 \

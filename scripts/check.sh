@@ -8,7 +8,8 @@
 # PHBs and devices for the vfio_* tests), the same two boots on the debug
 # host kernel (lockdep, PROVE_RCU, SLUB poisoning, kmemleak, ...; any
 # splat fails), Debian's unmodified ppc64el QEMU running a pseries guest
-# on our XICS (boot, then a NIC and an NVMe passed through), all three
+# on our XICS (boot, then a NIC and an NVMe passed through), the same on
+# the debug host, all three
 # in-VM suites again on the distribution-like host (Debian's configuration,
 # KVM-HV and VFIO as modules, with a module unload/reload cycle), the rig's
 # own failure checks, and
@@ -52,6 +53,7 @@ stage vmtest-pci make vmtest-pci
 stage vmtest-debug make vmtest-debug-plain
 stage vmtest-pci-debug make vmtest-debug-pci
 stage vmtest-qemu make vmtest-qemu
+stage vmtest-qemu-debug make vmtest-qemu-debug
 stage vmtest-distro make vmtest-distro-plain
 stage vmtest-distro-pci make vmtest-distro-pci
 stage vmtest-distro-qemu make vmtest-distro-qemu
