@@ -33,6 +33,7 @@ PCI_DEVICES := --device e1000e,bus=pcie.0,addr=0.0,romfile= \
 PCI_APPEND := vxics.tests=vfio_* vxics.pci kunit.enable=0 loglevel=5 percpu_alloc=page
 
 .PHONY: all demo check lint deps kernel initramfs vmtest vmtest-pci utest qemu-patch \
+	bench bench-dry-run \
 	qemu-vxics vmtest-qemu-vxics \
 	pathlen clean distclean kernel-debug vmtest-debug \
 	vmtest-debug-plain vmtest-debug-pci kernel-guest initramfs-qemu vmtest-qemu \
@@ -261,6 +262,21 @@ vmtest-qemu-vxics: kernel kernel-guest deps
 
 pathlen: deps
 	@python3 bench/pathlen/run.py
+
+# The benchmarks so far (issue 12 is not finished): the path-length meter's
+# full run (ours and upstream, bypass on and off, 1 to 4081 mappings), then
+# its tables as a "vxics-pathlen/1" file and the report's plots, in
+# bench/results.  Real guest workloads are for bench/hw on real hardware
+# (Documentation/virt/kvm/vxics/benchmarks.rst).
+bench: pathlen
+	@/usr/bin/python3 bench/report/report.py --out bench/results/pathlen.json \
+		--pathlen-from-md bench/results/pathlen-bypass.md
+	@/usr/bin/python3 bench/report/report.py --out-dir bench/results/report \
+		bench/results/pathlen.json
+
+# The benchmark kit's self-tests, here without POWER or KVM (in make check).
+bench-dry-run: deps
+	@bench/hw/dry-run.sh
 
 check: deps
 	@scripts/check.sh

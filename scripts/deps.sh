@@ -10,7 +10,8 @@ PKGS="make gcc libc6-dev clang libclang-rt-14-dev python3 gcc-powerpc64le-linux-
       binutils-powerpc64le-linux-gnu qemu-system-ppc linux-source-6.1 flex
       bison bc libelf-dev libssl-dev ccache kmod cpio xz-utils perl
       sparse patch git spin llvm-14 squashfs-tools
-      libglib2.0-dev libpixman-1-dev libfdt-dev meson ninja-build"
+      libglib2.0-dev libpixman-1-dev libfdt-dev meson ninja-build
+      fio python3-matplotlib"
 
 missing=""
 for p in $PKGS; do
