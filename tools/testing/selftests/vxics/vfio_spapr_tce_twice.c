@@ -51,7 +51,8 @@ int main(void)
 	struct vxt_vm *vm;
 	int table, r1, r2;
 
-	vxv_need(vxv_find(0x8086, 0x10d3, 1, bdf, 1), 6, "an e1000e");
+	vxv_need(vxv_find(0x8086, 0x10d3, 1, bdf, 1), 6,
+		 "e1000e alone in an iommu group");
 	vxt_plan(6);
 	vxv_take(&d, bdf[0]);
 	vxt_ok(!ioctl(d.container, VFIO_IOMMU_SPAPR_TCE_CREATE, &ddw),

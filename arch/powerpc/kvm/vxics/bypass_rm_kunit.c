@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests of the bypass's real-mode half in the host kernel (B2, B6,
+ * B8): vxics_rm_host_irq() itself, called on this CPU with a made-up vCPU
+ * in the paca, for every row of its decision table that leaves the
+ * interrupt to the host (those touch no hardware), and the grace period
+ * of removed mappings with a reader on another CPU.  The rows that
+ * deliver and EOI a real MSI run end to end in the vfio_bypass selftests;
+ * all rows, EOIs included, run in userspace (tools/testing/vxics/
+ * bypass_rm_test.c).
+ */
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <asm/kvm_vxics.h>
+#include "glue.h"
+#include "core.h"
+
+#define HWIRQ		0x1234		/* host number, as the host ICP gives it */
+#define GUEST_IRQ	0x1001
+#define SAVED_XIRR	(0xffu << 24 | HWIRQ)
+
+struct rm_fix {
+	struct kvm *kvm;
+	struct kvm_vcpu *vcpu;
+	struct kvmppc_icp *icp;
+	struct kvmppc_xics *xics;
+};
+
+static atomic_t t_raised;	/* none of these rows may raise a vCPU */
+
+static void t_raise(struct vxics *vx, struct vxics_icp *icp)
+{
+	atomic_inc(&t_raised);
+}
+
+static void t_nop(struct vxics *vx, struct vxics_icp *icp)
+{
+}
+
+static void t_eoi_notify(struct vxics *vx, u32 irq)
+{
+}
+
+static const struct vxics_ops t_ops = {
+	.raise = t_raise,
+	.lower = t_nop,
+	.eoi_notify = t_eoi_notify,
+};
+
+static int rm_init(struct kunit *test)
+{
+	struct rm_fix *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->kvm = kunit_kzalloc(test, sizeof(*f->kvm), GFP_KERNEL);
+	f->vcpu = kunit_kzalloc(test, sizeof(*f->vcpu), GFP_KERNEL);
+	f->icp = kunit_kzalloc(test, sizeof(*f->icp), GFP_KERNEL);
+	f->xics = kunit_kzalloc(test, sizeof(*f->xics), GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, f->kvm && f->vcpu && f->icp && f->xics);
+	KUNIT_ASSERT_EQ(test, vxics_init(&f->xics->core, &t_ops, NULL), 0);
+	f->xics->kvm = f->kvm;
+	KUNIT_ASSERT_EQ(test, vxics_icp_attach(&f->xics->core, &f->icp->core,
+					       0, f->vcpu), 0);
+	f->icp->vcpu = f->vcpu;
+	f->vcpu->kvm = f->kvm;
+	f->vcpu->arch.icp = f->icp;
+	f->kvm->arch.xics = f->xics;
+	atomic_set(&t_raised, 0);
+	test->priv = f;
+	return 0;
+}
+
+static void rm_exit(struct kunit *test)
+{
+	struct rm_fix *f = test->priv;
+	struct vxics_bypass *bp = f->xics->bypass;
+
+	if (bp) {
+		vxics_map_destroy(&bp->map);
+		kfree(bp);
+	}
+	vxics_destroy(&f->xics->core);
+}
+
+/* A defined source: an MSI, or an LSI, targeting server 0 at priority 5 */
+static void def_src(struct kunit *test, struct rm_fix *f, bool lsi)
+{
+	u64 v = 5ULL << VXICS_PRIORITY_SHIFT;
+
+	if (lsi)
+		v |= VXICS_LEVEL_SENSITIVE;
+	KUNIT_ASSERT_EQ(test, vxics_source_set(&f->xics->core, GUEST_IRQ, v),
+			0);
+}
+
+/* The VM's bypass state with HWIRQ mapped to GUEST_IRQ (no host irq) */
+static void map(struct kunit *test, struct rm_fix *f)
+{
+	struct vxics_bypass *bp = kzalloc(sizeof(*bp), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, bp);
+	KUNIT_ASSERT_GE(test, vxics_map_add(&bp->map, HWIRQ, GUEST_IRQ, 0,
+					    NULL), 0);
+	f->xics->bypass = bp;
+}
+
+/*
+ * vxics_rm_host_irq() as the exit path calls it, with @vcpu (or none)
+ * running on this CPU; the paca is restored after.  Return: its value;
+ * *@xirr_kept: whether the saved XIRR for the host was left alone.
+ */
+static long take(struct kvm_vcpu *vcpu, bool *xirr_kept)
+{
+	struct kvm_vcpu *old_vcpu;
+	u32 old_xirr;
+	bool again = false;
+	long ret;
+
+	preempt_disable();
+	old_vcpu = local_paca->kvm_hstate.kvm_vcpu;
+	old_xirr = local_paca->kvm_hstate.saved_xirr;
+	local_paca->kvm_hstate.kvm_vcpu = vcpu;
+	local_paca->kvm_hstate.saved_xirr = SAVED_XIRR;
+	ret = vxics_rm_host_irq(HWIRQ, cpu_to_be32(SAVED_XIRR), &again);
+	*xirr_kept = local_paca->kvm_hstate.saved_xirr == SAVED_XIRR &&
+		     !again;
+	local_paca->kvm_hstate.kvm_vcpu = old_vcpu;
+	local_paca->kvm_hstate.saved_xirr = old_xirr;
+	preempt_enable();
+	return ret;
+}
+
+/* Left to the host, counted as @reason (or nothing: -1), guest untouched */
+static void expect_host_path(struct kunit *test, struct kvm_vcpu *vcpu,
+			     int reason)
+{
+	struct rm_fix *f = test->priv;
+	u64 before[VXICS_FB_NR];
+	bool kept;
+	int i;
+
+	memcpy(before, f->icp->n_fallback, sizeof(before));
+	KUNIT_EXPECT_EQ(test, take(vcpu, &kept), 1);
+	KUNIT_EXPECT_TRUE(test, kept);
+	for (i = 0; i < VXICS_FB_NR; i++)
+		KUNIT_EXPECT_EQ(test, f->icp->n_fallback[i],
+				before[i] + (i == reason));
+	KUNIT_EXPECT_EQ(test, f->icp->n_bypassed, 0);
+	KUNIT_EXPECT_EQ(test, vxics_icp_xisr(READ_ONCE(f->icp->core.state)), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t_raised), 0);
+}
+
+static void vxics_rm_needs_vcpu_icp_and_xics_b6(struct kunit *test)
+{
+	struct rm_fix *f = test->priv;
+
+	def_src(test, f, false);
+	map(test, f);
+	expect_host_path(test, NULL, -1);
+	f->vcpu->arch.icp = NULL;
+	expect_host_path(test, f->vcpu, -1);
+	f->vcpu->arch.icp = f->icp;
+	f->kvm->arch.xics = NULL;
+	expect_host_path(test, f->vcpu, -1);
+}
+
+static void vxics_rm_switched_off_b8(struct kunit *test)
+{
+	struct rm_fix *f = test->priv;
+
+	def_src(test, f, false);
+	map(test, f);
+	WRITE_ONCE(f->xics->bypass->off, true);
+	expect_host_path(test, f->vcpu, VXICS_FB_OFF);
+	WRITE_ONCE(f->xics->bypass->off, false);
+	WRITE_ONCE(vxics_bypass_on, false);
+	expect_host_path(test, f->vcpu, VXICS_FB_OFF);
+	WRITE_ONCE(vxics_bypass_on, true);
+}
+
+static void vxics_rm_unmapped_b6(struct kunit *test)
+{
+	struct rm_fix *f = test->priv;
+
+	def_src(test, f, false);
+	/* no mapping yet in the VM: no bypass state at all */
+	expect_host_path(test, f->vcpu, VXICS_FB_UNMAPPED);
+	map(test, f);
+	KUNIT_ASSERT_EQ(test, vxics_map_del(&f->xics->bypass->map, HWIRQ), 0);
+	expect_host_path(test, f->vcpu, VXICS_FB_UNMAPPED);
+}
+
+static void vxics_rm_source_not_an_msi_b6(struct kunit *test)
+{
+	struct rm_fix *f = test->priv;
+	struct vxics_ics *ics;
+
+	map(test, f);
+	/* mapped before userspace defined the source */
+	expect_host_path(test, f->vcpu, VXICS_FB_SOURCE);
+	def_src(test, f, true);
+	expect_host_path(test, f->vcpu, VXICS_FB_SOURCE);
+	/* the LSI was not asserted behind the host's back */
+	KUNIT_EXPECT_EQ(test, vxics_source_find(&f->xics->core, GUEST_IRQ,
+						&ics)->flags & VXICS_SRC_P, 0);
+}
+
+struct reader {
+	struct vxics_map *m;
+	struct vxics_map_reader r;
+	struct completion inside, release;
+	u32 guest;
+};
+
+static int reader_fn(void *arg)
+{
+	struct reader *rd = arg;
+	u64 e;
+
+	local_irq_disable();	/* as the exit path runs */
+	vxics_map_read_begin(&rd->r);
+	e = vxics_map_find(rd->m, HWIRQ);
+	local_irq_enable();
+	complete(&rd->inside);
+	wait_for_completion(&rd->release);
+	/* the slot is still this mapping's: nobody may have reused it */
+	rd->guest = e ? vxics_map_slot(rd->m, e)->guest_irq : 0;
+	vxics_map_read_end(&rd->r);
+	return 0;
+}
+
+struct remover {
+	struct reader *rd;
+	struct completion done;
+};
+
+static int remover_fn(void *arg)
+{
+	struct remover *rm = arg;
+	struct vxics_map_reader *rs[] = { &rm->rd->r };
+
+	vxics_map_del(rm->rd->m, HWIRQ);
+	vxics_map_synchronize(rm->rd->m, rs, ARRAY_SIZE(rs));
+	complete(&rm->done);
+	return 0;
+}
+
+/*
+ * B2: a removal waits for a reader that found the entry before the slot
+ * can be reused; the reader's later look at the slot still sees its
+ * mapping.  Reader and remover are kernel threads on other CPUs.
+ */
+static void vxics_map_grace_period_waits_for_reader_b2(struct kunit *test)
+{
+	struct vxics_map *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	struct reader rd = { .m = m };
+	struct remover rm = { .rd = &rd };
+	struct task_struct *t;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	if (num_online_cpus() < 3)
+		kunit_skip(test, "needs three CPUs");
+	init_completion(&rd.inside);
+	init_completion(&rd.release);
+	init_completion(&rm.done);
+	KUNIT_ASSERT_GE(test, vxics_map_add(m, HWIRQ, GUEST_IRQ, 0, NULL), 0);
+
+	t = kthread_run(reader_fn, &rd, "vxics-kunit-reader");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	wait_for_completion(&rd.inside);
+	t = kthread_run(remover_fn, &rm, "vxics-kunit-remover");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	/* the remover spins until the reader leaves */
+	KUNIT_EXPECT_FALSE(test, wait_for_completion_timeout(&rm.done,
+							     msecs_to_jiffies(200)));
+	KUNIT_EXPECT_EQ(test, m->n_mapped, 0);
+	KUNIT_EXPECT_NE(test, m->pending, 0);	/* its slot waits */
+	complete(&rd.release);
+	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&rm.done,
+							    msecs_to_jiffies(5000)));
+	KUNIT_EXPECT_EQ(test, rd.guest, GUEST_IRQ);
+	KUNIT_EXPECT_EQ(test, m->pending, 0);	/* reusable now */
+	vxics_map_destroy(m);
+}
+
+static struct kunit_case vxics_bypass_rm_kunit_cases[] = {
+	KUNIT_CASE(vxics_rm_needs_vcpu_icp_and_xics_b6),
+	KUNIT_CASE(vxics_rm_switched_off_b8),
+	KUNIT_CASE(vxics_rm_unmapped_b6),
+	KUNIT_CASE(vxics_rm_source_not_an_msi_b6),
+	KUNIT_CASE(vxics_map_grace_period_waits_for_reader_b2),
+	{}
+};
+
+static struct kunit_suite vxics_bypass_rm_kunit_suite = {
+	.name = "vxics_bypass_rm_host",
+	.init = rm_init,
+	.exit = rm_exit,
+	.test_cases = vxics_bypass_rm_kunit_cases,
+};
+
+kunit_test_suites(&vxics_bypass_rm_kunit_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(KVM_VXICS);
