@@ -12,7 +12,9 @@
 # the debug host, all three
 # in-VM suites again on the distribution-like host (Debian's configuration,
 # KVM-HV and VFIO as modules, with a module unload/reload cycle), the rig's
-# own failure checks, the benchmark kit's dry run (bench/hw), and
+# own failure checks, the benchmark kit's dry run (bench/hw), a short
+# run of the emulated benchmark (bench/emulated: fio and ARP in the QEMU
+# guest, its report), and
 # a short run of the path-length meter (bench/pathlen) so it cannot rot.
 # Every stage runs even if an earlier one failed; the closing line adds
 # them up.
@@ -60,6 +62,7 @@ stage vmtest-distro-qemu make vmtest-distro-qemu
 stage rig scripts/rig-selftest.sh
 stage qemu-patch scripts/qemu-patch.sh
 stage bench-dry-run bench/hw/dry-run.sh
+stage bench-check make bench-check
 stage pathlen python3 bench/pathlen/run.py --check
 echo "$passed passed, $failed failed, $skipped skipped"
 [ $rc = 0 ] && [ $failed = 0 ]

@@ -70,20 +70,6 @@ static uint64_t guest_word(struct vxt_vm *vm, unsigned long off)
 	return __atomic_load_n((uint64_t *)(vm->mem + off), __ATOMIC_ACQUIRE);
 }
 
-/* A boolean module parameter: 1, 0, or -1 if it is not there */
-static int read_flag(const char *path)
-{
-	char c = 0;
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return -1;
-	if (fread(&c, 1, 1, f) != 1)
-		c = 0;
-	fclose(f);
-	return c == 'Y' || c == '1' ? 1 : c == 'N' || c == '0' ? 0 : -1;
-}
-
 /*
  * @n mappings that never fire: MSI-X vectors of up to two NVMe
  * controllers (a PHB3 gives 2040 MSIs) paired with irqfds of guest
@@ -205,7 +191,7 @@ int main(void)
 	irqs0 = host_irq_count(host_irq, -1) - irqs0;
 	all = vxt_vcpu_stat(vcpu, "pthru_all");
 	via_host = vxt_vcpu_stat(vcpu, "pthru_host");
-	if (!ours && read_flag(UPSTREAM_PARAM) == 0)
+	if (!ours && vxt_read_flag(UPSTREAM_PARAM) == 0)
 		vxt_ok(irqs0 == got0 && all == 0 && via_host == 0,
 		       "upstream, bypass off: the host irq counted %lld of %d; nothing mapped, so no KVM pthru stats (%lld, %lld)",
 		       irqs0, got0, all, via_host);

@@ -92,6 +92,19 @@ int vxt_cmdline_int(const char *key, int def)
 	return p ? atoi(p + strlen(key)) : def;
 }
 
+int vxt_read_flag(const char *path)
+{
+	char c = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	if (fread(&c, 1, 1, f) != 1)
+		c = 0;
+	fclose(f);
+	return c == 'Y' || c == '1' ? 1 : c == 'N' || c == '0' ? 0 : -1;
+}
+
 void vxt_diag(const char *fmt, ...)
 {
 	va_list ap;

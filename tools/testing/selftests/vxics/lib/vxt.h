@@ -54,6 +54,8 @@ int vxt_check_cap(struct vxt_vm *vm, long cap);
 bool vxt_cmdline_has(const char *word);
 /* The number after @key (e.g. "vxics.soak=") on the command line, or @def */
 int vxt_cmdline_int(const char *key, int def);
+/* A boolean module parameter's file: 1, 0, or -1 if it is not there */
+int vxt_read_flag(const char *path);
 bool vxt_vm_debugfs(struct vxt_vm *vm, const char *name, char *buf,
 		    size_t len);
 /* The number after the first @key in the VM's debugfs file "vxics", or -1 */

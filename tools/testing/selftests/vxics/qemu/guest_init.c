@@ -44,6 +44,7 @@
 #include <net/ethernet.h>
 #include <net/if.h>
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define ROUNDS	2000
 #define MIGRATE_SECS	20
 
@@ -322,21 +323,21 @@ static int eth0_irqs(int irq[], int max)
  * the XICS), and the NIC goes down and up (MSI-X torn down and set up
  * again) in a loop, ARP answered after each.
  */
-static void nic_checks(void)
+/*
+ * eth0's ARP socket and a who-has 10.0.2.2 (the outer QEMU's user
+ * network) from it; false if there is no eth0.  Bound once the link is
+ * up (arp_link_up()): bound before, the first request went unanswered.
+ */
+static bool arp_setup(void)
 {
 	struct ifreq ifr = { .ifr_name = "eth0" };
-	int i, n, irq[8], replies = 0, tries = 8, moved = 0, resets = 0;
-	unsigned long long irqs;
-	char path[64];
 
 	arp_sock = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ARP));
-	if (!ok(arp_sock >= 0 && !ioctl(arp_sock, SIOCGIFINDEX, &ifr),
-		"e1000e: the driver bound, eth0 exists"))
-		return;
+	if (arp_sock < 0 || ioctl(arp_sock, SIOCGIFINDEX, &ifr))
+		return false;
 	arp_ll.sll_family = AF_PACKET;
 	arp_ll.sll_ifindex = ifr.ifr_ifindex;
 	arp_ll.sll_protocol = htons(ETH_P_ARP);
-	ok(set_up(true), "e1000e: link up");
 	ioctl(arp_sock, SIOCGIFHWADDR, &ifr);
 	/* Ethernet + ARP who-has 10.0.2.2 tell 10.0.2.15 */
 	memset(arp_req, 0xff, 6);
@@ -346,7 +347,27 @@ static void nic_checks(void)
 	memcpy(arp_req + 28, "\x0a\x00\x02\x0f", 4);
 	memset(arp_req + 32, 0, 6);
 	memcpy(arp_req + 38, "\x0a\x00\x02\x02", 4);
+	return true;
+}
+
+/* Bring eth0 up, then bind the ARP socket to it: true if the link is up */
+static bool arp_link_up(void)
+{
+	bool up = set_up(true);
+
 	bind(arp_sock, (struct sockaddr *)&arp_ll, sizeof(arp_ll));
+	return up;
+}
+
+static void nic_checks(void)
+{
+	int i, n, irq[8], replies = 0, tries = 8, moved = 0, resets = 0;
+	unsigned long long irqs;
+	char path[64];
+
+	if (!ok(arp_setup(), "e1000e: the driver bound, eth0 exists"))
+		return;
+	ok(arp_link_up(), "e1000e: link up");
 	for (i = 0; i < tries; i++)
 		replies += arp_once();
 	ok(replies == tries, "e1000e: ARP who-has 10.0.2.2 answered %d of %d times",
@@ -463,6 +484,130 @@ static void nvme_checks(void)
 	irqs = irq_sum("nvme0q");
 	ok(irqs > 0, "nvme: its queue interrupts counted in the guest (%llu)", irqs);
 	fio_check();
+}
+
+/*
+ * vxt.bench=S (bench/emulated, make bench): workloads whose results the
+ * host passes on, each between "[guest] bench begin NAME" and "[guest]
+ * bench end NAME", its report in "[guest] bench | ..." lines, so that
+ * the host can take its own counters around it:
+ *   fio-randread-qd1   Debian's fio, 4 KiB O_DIRECT random reads of the
+ *                      NVMe at queue depth 1 for S s (JSON report)
+ *   fio-randread-qd16  the same at 16 x 2 jobs (libaio)
+ *   arp-rr             S s of ARP round trips over the e1000e with the
+ *                      outer QEMU's user network, one at a time: each
+ *                      reply is one RX interrupt (JSON of our own)
+ * Times under TCG are the emulation's, for ratios between runs.
+ */
+static void bench_fio(const char *name, int secs, const char *const *opts)
+{
+	char runtime[32], *out, *line, *save;
+	const char *argv[32];
+	int n = 0, st = -1;
+	pid_t pid;
+
+	snprintf(runtime, sizeof(runtime), "--runtime=%d", secs);
+	argv[n++] = "ld64.so.2";
+	argv[n++] = "--library-path";
+	argv[n++] = FIO_LIBS;
+	argv[n++] = "/tools/usr/bin/fio";
+	argv[n++] = "--output-format=json";
+	argv[n++] = "--output=/bench.json";
+	argv[n++] = "--name=bench";
+	argv[n++] = "--filename=/dev/nvme0n1";
+	argv[n++] = "--readonly";
+	argv[n++] = "--direct=1";
+	argv[n++] = "--rw=randread";
+	argv[n++] = "--bs=4k";
+	argv[n++] = "--size=8M";
+	argv[n++] = "--time_based";
+	argv[n++] = runtime;
+	while (*opts)
+		argv[n++] = *opts++;
+	argv[n] = NULL;
+	printf("[guest] bench begin %s\n", name);
+	unlink("/bench.json");
+	pid = fork();
+	if (pid == 0) {
+		execv("/tools/lib64/ld64.so.2", (char *const *)argv);
+		_exit(127);
+	}
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	out = slurp("/bench.json");
+	for (line = strtok_r(out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		printf("[guest] bench | %s\n", line);
+	printf("[guest] bench end %s\n", name);
+	ok(WIFEXITED(st) && !WEXITSTATUS(st), "bench: %s, fio exit %d", name,
+	   WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+#define RR_MAX	100000
+
+static void bench_arp_rr(int secs)
+{
+	static double rtt[RR_MAX];
+	static const double pcts[] = { 1, 5, 10, 20, 30, 40, 50, 60, 70, 80,
+				       90, 95, 99, 99.5, 99.9 };
+	double start, t, sum = 0;
+	int n = 0, lost = 0, i;
+
+	/* one answered request first: the outer QEMU learns our address */
+	for (i = 0; i < 5 && !arp_once(); i++)
+		;
+	printf("[guest] bench begin arp-rr\n");
+	start = now();
+	while (now() - start < secs && n < RR_MAX) {
+		t = now();
+		if (arp_once())
+			rtt[n++] = (now() - t) * 1e6;
+		else
+			lost++;
+	}
+	t = now() - start;
+	qsort(rtt, n, sizeof(rtt[0]), cmp_double);
+	for (i = 0; i < n; i++)
+		sum += rtt[i];
+	printf("[guest] bench | {\"rounds\": %d, \"lost\": %d, \"seconds\": %.3f,\n",
+	       n + lost, lost, t);
+	printf("[guest] bench | \"rate_per_s\": %.1f, \"rtt_us\": {", n / t);
+	printf("\"min\": %.1f, \"max\": %.1f, \"mean\": %.1f,\n",
+	       n ? rtt[0] : 0, n ? rtt[n - 1] : 0, n ? sum / n : 0);
+	printf("[guest] bench | \"percentiles\": {");
+	for (i = 0; i < (int)ARRAY_SIZE(pcts); i++)
+		printf("%s\"%g\": %.1f", i ? ", " : "", pcts[i],
+		       n ? rtt[(int)((n - 1) * pcts[i] / 100)] : 0);
+	printf("}}}\n");
+	printf("[guest] bench end arp-rr\n");
+	ok(n > 0 && !lost, "bench: arp-rr, %d round trips, %d lost", n, lost);
+}
+
+static void guest_bench(int secs)
+{
+	static const char *const qd1[] = { "--ioengine=psync", NULL };
+	static const char *const qd16[] = { "--ioengine=libaio",
+					    "--iodepth=16", "--numjobs=2",
+					    "--group_reporting", NULL };
+	int i;
+
+	for (i = 0; i < 50 && access("/dev/nvme0n1", F_OK); i++)
+		usleep(100000);
+	mkdir("/tools", 0755);
+	if (ok(!mount("/dev/vda", "/tools", "squashfs", MS_RDONLY, NULL),
+	       "bench: the tools disk mounts")) {
+		bench_fio("fio-randread-qd1", secs, qd1);
+		bench_fio("fio-randread-qd16", secs, qd16);
+	}
+	if (ok(arp_setup() && arp_link_up(), "bench: eth0 up"))
+		bench_arp_rr(secs);
 }
 
 /* "vxt.hb": the heartbeat the host's stall watchdog listens to */
@@ -614,6 +759,8 @@ int main(void)
 		nic_checks();
 		nvme_checks();
 	}
+	if (cmdline_int("vxt.bench=", 0))
+		guest_bench(cmdline_int("vxt.bench=", 0));
 	if (cmdline_int("vxt.stress=", 0))
 		guest_stress(cmdline_int("vxt.stress=", 0),
 			     strstr(slurp("/proc/cmdline"), "vxt.pci"));

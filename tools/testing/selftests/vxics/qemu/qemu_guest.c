@@ -22,6 +22,8 @@
  *   migration  the running guest is saved by one QEMU (migrate to a file,
  *              through QMP) and restored by a second (-incoming): our XICS
  *              state crosses over, IPIs and timers keep working there
+ *   bench      instead of the others, with "vxics.qemu-bench=S": the
+ *              workloads of bench/emulated, on our kernel or upstream's
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -70,6 +72,7 @@
  */
 #define REF_TODO	"reference row: QEMU's own XICS"
 #define BYPASS_PARAM	"/sys/module/vxics/parameters/bypass"
+#define UPSTREAM_BYPASS	"/sys/module/kvm_hv/parameters/kvm_irq_bypass"
 #define STALL	1.0		/* s without a guest heartbeat: a stall */
 #define HANG	60.0		/* s without one: a hang, the run is killed */
 
@@ -975,6 +978,157 @@ static int run_soak(int rounds, bool pci)
 	return vxt_exit();
 }
 
+/* A number from the KVM debugfs directory of QEMU @pid's VM, or 0 */
+static unsigned long long kvm_stat(pid_t pid, const char *name)
+{
+	unsigned long long v = 0;
+	char path[320], pre[32];
+	struct dirent *d;
+	FILE *f = NULL;
+	DIR *dp;
+
+	snprintf(pre, sizeof(pre), "%d-", pid);
+	dp = opendir("/sys/kernel/debug/kvm");
+	while (dp && !f && (d = readdir(dp)))
+		if (!strncmp(d->d_name, pre, strlen(pre))) {
+			snprintf(path, sizeof(path), "/sys/kernel/debug/kvm/%s/%s",
+				 d->d_name, name);
+			f = fopen(path, "r");
+		}
+	if (f && fscanf(f, "%llu", &v) != 1)
+		v = 0;
+	if (f)
+		fclose(f);
+	if (dp)
+		closedir(dp);
+	return v;
+}
+
+/* The host's counters around one bench workload, both kernels */
+struct bench_snap {
+	unsigned long long kvm[5], nic, nvme;
+	struct bypass_snap b;
+};
+
+static const char *const bench_kvm_stats[] = {
+	"pthru_all", "pthru_host", "pthru_bad_aff", "sum_exits", "ext_intr_exits",
+};
+
+static void bench_snap(struct bench_snap *s, pid_t pid,
+		       char bdf[2][VXV_BDF_LEN], bool ours)
+{
+	unsigned long long v[MAX_VEC];
+	int i, n;
+
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < 5; i++)
+		s->kvm[i] = kvm_stat(pid, bench_kvm_stats[i]);
+	n = host_vectors(bdf[0], v);
+	for (i = 0; i < n; i++)
+		s->nic += v[i];
+	n = host_vectors(bdf[1], v);
+	for (i = 0; i < n; i++)
+		s->nvme += v[i];
+	if (ours)
+		bypass_snap(&s->b, pid);
+}
+
+/* One bench line for bench/emulated: the counters' deltas over a workload */
+static void bench_print(const char *name, struct bench_snap *a,
+			struct bench_snap *b, bool ours, bool on)
+{
+	int i;
+
+	printf("[bench] host %s {\"kernel\": \"%s\", \"bypass\": %s, ", name,
+	       ours ? "ours" : "stock", on ? "true" : "false");
+	printf("\"host_irqs\": {\"nic\": %llu, \"nvme\": %llu}, \"kvm\": {",
+	       b->nic - a->nic, b->nvme - a->nvme);
+	for (i = 0; i < 5; i++)
+		printf("%s\"%s\": %llu", i ? ", " : "", bench_kvm_stats[i],
+		       b->kvm[i] - a->kvm[i]);
+	printf("}");
+	if (ours) {
+		printf(", \"vxics\": {\"bypassed\": %llu, \"deferred\": %llu, ",
+		       b->b.bypassed - a->b.bypassed, b->b.deferred - a->b.deferred);
+		printf("\"elsewhere\": %llu, \"fallback_off\": %llu, ",
+		       b->b.elsewhere - a->b.elsewhere, b->b.off - a->b.off);
+		printf("\"fallback_unmapped\": %llu, \"fallback_source\": %llu}",
+		       b->b.unmapped - a->b.unmapped, b->b.source - a->b.source);
+	}
+	printf("}\n");
+	fflush(stdout);
+}
+
+/*
+ * make bench (bench/emulated/run.py): "vxics.qemu-bench=S" and
+ * "vxics.qemu-bench-runs=R": R boots of
+ * the guest with the NIC and the NVMe passed through, each running the
+ * workloads of guest_init.c's vxt.bench=S; their reports and the host's
+ * counters around each (KVM's statistics of the VM and the devices'
+ * /proc/interrupts on either kernel, our bypass counters on ours) go out
+ * as "[bench] ..." lines.  The bypass is as the host booted: vxics.bypass
+ * or upstream's kvm_hv.kvm_irq_bypass.  Per boot one TAP line.
+ */
+static int run_bench(int secs, int repeats, bool ours)
+{
+	char append[96], dev0[64], dev1[64], name[64] = "", tag[32];
+	const char *const extra[] = { "-device", dev0, "-device", dev1, TOOLS_DISK,
+				      NULL };
+	bool on = vxt_read_flag(ours ? BYPASS_PARAM : UPSTREAM_BYPASS) == 1;
+	char bdf[2][VXV_BDF_LEN];
+	struct bench_snap a, b;
+	int r, checks, failed, status;
+	const char *l;
+	struct qemu q;
+	bool done;
+
+	vxt_plan(repeats + 1);
+	VXT_REQUIRE(vxt_ok(pci_devices(bdf),
+			   "the e1000e and the NVMe bound to vfio-pci"),
+		    "devices to pass through");
+	snprintf(append, sizeof(append), "console=hvc0 panic=-1 quiet vxt.bench=%d",
+		 secs);
+	snprintf(dev0, sizeof(dev0), "vfio-pci,host=%s", bdf[0]);
+	snprintf(dev1, sizeof(dev1), "vfio-pci,host=%s", bdf[1]);
+	printf("[bench] config %s %s %d %d\n", ours ? "ours" : "stock",
+	       on ? "on" : "off", secs, repeats);
+	for (r = 1; r <= repeats; r++) {
+		double start = now();
+
+		snprintf(tag, sizeof(tag), "bench %d", r);
+		checks = 0;
+		failed = 0;
+		done = false;
+		start_qemu(&q, "on", append, extra);
+		while ((l = guest_line(&q, tag, start + BOOT_TIMEOUT + 4 * secs))) {
+			if (!strncmp(l, "ok ", 3) || !strncmp(l, "not ok ", 7)) {
+				checks++;
+				failed += l[0] == 'n';
+				if (l[0] == 'n')
+					vxt_diag("%s: %s", tag, l);
+			} else if (sscanf(l, "bench begin %63s", name) == 1) {
+				printf("[bench] begin %d %s\n", r, name);
+				bench_snap(&a, q.pid, bdf, ours);
+			} else if (!strncmp(l, "bench | ", 8)) {
+				printf("[bench] | %s\n", l + 8);
+			} else if (!strncmp(l, "bench end ", 10)) {
+				bench_snap(&b, q.pid, bdf, ours);
+				bench_print(name, &a, &b, ours, on);
+				printf("[bench] end %d %s\n", r, name);
+			} else if (!strncmp(l, "done", 4)) {
+				done = true;
+				break;
+			}
+		}
+		status = finish(&q, !done);
+		vxt_ok(done && !failed && WIFEXITED(status) && !WEXITSTATUS(status),
+		       "%s (%s kernel, bypass %s): %d guest checks, %d failed, %.1f s",
+		       tag, ours ? "our" : "upstream's", on ? "on" : "off", checks,
+		       failed, now() - start);
+	}
+	return vxt_exit();
+}
+
 int main(void)
 {
 	char bdf[2][VXV_BDF_LEN];
@@ -991,6 +1145,10 @@ int main(void)
 	migration_ref = migration &&
 			!vxt_cmdline_has("vxics.qemu-migration=ours");
 	pci = vxt_cmdline_has("vxics.pci");
+	if (vxt_cmdline_int("vxics.qemu-bench=", 0) > 0)
+		return run_bench(vxt_cmdline_int("vxics.qemu-bench=", 0),
+				 vxt_cmdline_int("vxics.qemu-bench-runs=", 1),
+				 !access(BYPASS_PARAM, F_OK));
 	if (vxt_cmdline_int("vxics.soak=", 0) > 0)
 		return run_soak(vxt_cmdline_int("vxics.soak=", 0), pci);
 	vxt_plan(2 * (GUEST_CHECKS + 2) +

@@ -1,0 +1,285 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The bench's real workloads on the emulated POWER8 host.
+
+Debian's unmodified ppc64el QEMU 7.2 runs a pseries Linux guest under
+KVM-HV inside the emulated host (`-M powernv8`, TCG), with the host's
+e1000e and NVMe passed through with vfio-pci, as `make vmtest-qemu` does.
+The guest runs the workloads of guest_init.c's vxt.bench=S (fio 4 KiB
+random reads at queue depth 1 and at 16 x 2 jobs on the NVMe, ARP round
+trips over the e1000e), the host test (qemu_guest.c, vxics.qemu-bench)
+takes its counters around each, and this script turns the console into
+one "vxics-bench/1" file per configuration and run:
+
+  ours-bypass-on    our kernel (out/build-linux)
+  ours-bypass-off   ... booted with vxics.bypass=0
+  stock-bypass-on   upstream 6.1 + only our vfio-pci fix
+                    (out/build-linux-stockvfio: its XICS and its bypass)
+  stock-bypass-off  ... booted with kvm_hv.kvm_irq_bypass=0
+
+Times under TCG are the emulation's: compare configurations by their
+ratios within one run of this script, not with hardware.  Counters and
+instruction counts are exact.
+
+  run.py [--configs A,B] [--secs S] [--runs R] [--out DIR]
+  run.py --check     ours-bypass-on only, 1 s per workload, one run, into
+                     out/bench-check; checks the files and the report and
+                     ends with "N passed, M failed" (make check)
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.abspath(os.path.join(HERE, '..', '..'))
+OUT = os.environ.get('OUT', os.path.join(TOP, 'out'))
+sys.path.insert(0, os.path.join(TOP, 'bench', 'hw'))
+import run as hw  # noqa: E402  (bench/hw/run.py: parse_fio, the schema)
+
+CONFIGS = {
+    'ours-bypass-on': ('ours', 'build-linux', True, ''),
+    'ours-bypass-off': ('ours', 'build-linux', False, 'vxics.bypass=0'),
+    'stock-bypass-on': ('stock', 'build-linux-stockvfio', True, ''),
+    'stock-bypass-off': ('stock', 'build-linux-stockvfio', False,
+                         'kvm_hv.kvm_irq_bypass=0'),
+}
+NVME_IMG = os.path.join(OUT, 'nvme-qemu.img')
+DEVICES = [
+    '--pci', '--device', 'e1000e,netdev=n0,bus=pcie.0,addr=0.0,romfile=',
+    '--qemu-arg=-netdev', '--qemu-arg=user,id=n0',
+    '--device', 'nvme,bus=pcie.1,addr=0.0,serial=vxq,drive=nv0',
+    '--qemu-arg=-drive',
+    '--qemu-arg=file=%s,if=none,id=nv0,format=raw' % NVME_IMG,
+]
+BANNER = re.compile(r'(Linux version \S+ \(.*?\)) #')
+
+
+def boot(name, secs, runs, log):
+    """One boot of the emulated host for configuration @name; its exit code"""
+    kernel, build, _, extra = CONFIGS[name]
+    with open(NVME_IMG, 'wb') as f:
+        f.truncate(16 << 20)
+    cmd = ['python3', os.path.join(TOP, 'scripts', 'vmrun.py'),
+           '--kernel', os.path.join(OUT, build, 'vmlinux'),
+           '--initrd', os.path.join(OUT, 'initramfs-qemu.cpio'),
+           '--smp', '4', '--min-kunit', '0'] + DEVICES + [
+           '--append', 'kunit.enable=0 vxics.tests=qemu_guest vxics.pci '
+           'vxics.qemu-bench=%d vxics.qemu-bench-runs=%d %s' % (
+               secs, runs, extra),
+           '--timeout', str(300 + runs * (90 + 4 * secs)), '--log', log]
+    print('bench: %s, %d run(s) of %d s per workload' % (name, runs, secs),
+          flush=True)
+    return subprocess.run(cmd, cwd=TOP).returncode
+
+
+def guest_kernel():
+    try:
+        with open(os.path.join(OUT, 'build-linux.guest', 'vmlinux'),
+                  'rb') as f:
+            m = re.search(rb'Linux version [^\n\0]*', f.read())
+        return m.group(0).decode(errors='replace').split(' #')[0] if m \
+            else None
+    except OSError:
+        return None
+
+
+def qemu_version():
+    try:
+        return subprocess.run(['qemu-system-ppc64', '--version'],
+                              stdout=subprocess.PIPE, text=True,
+                              check=True).stdout.splitlines()[0]
+    except (OSError, subprocess.CalledProcessError, IndexError):
+        return None
+
+
+def workload(name, text, host):
+    """A workload of the schema from its report @text and @host counters"""
+    w = {'status': 'ok', 'optional': False, 'counters': {'host': {}}}
+    try:
+        if name.startswith('fio-'):
+            w['tool'] = 'fio'
+            w['result'] = hw.parse_fio(text)
+            if w['result'].get('error'):
+                w['status'] = 'failed'
+                w['error'] = 'fio error %d' % w['result']['error']
+        else:
+            w['tool'] = 'guest_init (ARP who-has, one at a time)'
+            w['result'] = json.loads(text)
+            if w['result'].get('lost'):
+                w['notes'] = ['%d of %d ARP requests unanswered within 1 s'
+                              % (w['result']['lost'],
+                                 w['result']['rounds'])]
+    except (hw.ParseError, ValueError) as e:
+        return {'status': 'failed', 'error': str(e), 'result': {}}
+    if host:
+        kvm = host.get('kvm', {})
+        irqs = sum(host.get('host_irqs', {}).values())
+        bypassed = kvm.get('pthru_all', 0) - kvm.get('pthru_host', 0)
+        kvm['bypassed'] = bypassed
+        kvm['bypassed_pct'] = 100.0 * bypassed / irqs if irqs else None
+        kvm['exits_per_irq'] = kvm.get('sum_exits', 0) / irqs if irqs \
+            else None
+        c = w['counters']['host']
+        c['kvm'] = {'status': 'ok', 'delta': kvm}
+        c['interrupts'] = {'total': irqs, 'by_device': host['host_irqs']}
+        if 'vxics' in host:
+            v = dict(host['vxics'])
+            v['bypassed_pct'] = 100.0 * v['bypassed'] / irqs if irqs \
+                else None
+            c['vxics'] = {'status': 'ok', 'delta': v}
+    return w
+
+
+def parse(name, log, secs):
+    """The "vxics-bench/1" documents of one boot's console @log"""
+    kernel, _, bypass, extra = CONFIGS[name]
+    with open(log, errors='replace') as f:
+        text = f.read()
+    banner = BANNER.search(text)
+    runs, cur, host, tap = {}, None, {}, {}
+    for line in text.splitlines():
+        i = line.find('qemu_guest: ')
+        if i < 0:
+            continue
+        line = line[i + len('qemu_guest: '):]
+        m = re.match(r'(not ok|ok) \d+ - bench (\d+) ', line)
+        if m:
+            tap[int(m.group(2))] = m.group(1) == 'ok'
+            continue
+        if not line.startswith('[bench] '):
+            continue
+        line = line[len('[bench] '):]
+        m = re.match(r'begin (\d+) (\S+)$', line)
+        if m:
+            cur = (int(m.group(1)), m.group(2))
+            runs.setdefault(cur[0], {})[cur[1]] = []
+        elif line.startswith('| ') and cur:
+            runs[cur[0]][cur[1]].append(line[2:])
+        elif line.startswith('host ') and cur:
+            host[cur] = json.loads(line.split(' ', 2)[2])
+        elif line.startswith('end '):
+            cur = None
+    docs = []
+    for r in sorted(runs):
+        doc = hw.new_doc('emulated')
+        doc['config'] = {'name': name, 'kernel': kernel, 'bypass': bypass,
+                         'switch': extra or 'default', 'repeat': r,
+                         'label': name}
+        doc['system'] = {
+            'host': {'kernel': banner.group(1) if banner else None,
+                     'machine': 'PowerNV POWER8, emulated (qemu-system-ppc64 '
+                                '-M powernv8 -cpu power8 -smp 4, TCG)',
+                     'qemu': 'Debian 12 ppc64el qemu-system-ppc64 7.2 (in '
+                             'the emulated host); emulator: %s' %
+                             qemu_version()},
+            'guest': {'kernel': guest_kernel(), 'machine': 'pseries, '
+                      '2 vCPUs, 256 MiB, kernel-irqchip=on'}}
+        for wl, lines in runs[r].items():
+            doc['workloads'][wl] = workload(wl, '\n'.join(lines),
+                                            host.get((r, wl)))
+        doc['notes'] = ['TCG: times are the emulation\'s; compare '
+                        'configurations by ratio within one run',
+                        'guest boot %s' % ('passed' if tap.get(r)
+                                           else 'FAILED')]
+        if not tap.get(r):
+            for w in doc['workloads'].values():
+                w['status'] = 'failed'
+                w.setdefault('error', 'the guest boot failed')
+        docs.append(doc)
+    return docs
+
+
+def write(docs, outdir):
+    os.makedirs(outdir, exist_ok=True)
+    paths = []
+    for d in docs:
+        p = os.path.join(outdir, '%s-%d.json' % (d['config']['name'],
+                                                 d['config']['repeat']))
+        with open(p, 'w') as f:
+            json.dump(d, f, indent=1, sort_keys=True)
+            f.write('\n')
+        paths.append(p)
+    return paths
+
+
+def report(inputs, outdir):
+    return subprocess.run(['/usr/bin/python3',
+                           os.path.join(TOP, 'bench', 'report', 'report.py'),
+                           '--out-dir', outdir] + inputs).returncode
+
+
+def check():
+    """make check: a short run, its files and its report checked"""
+    outdir = os.path.join(OUT, 'bench-check')
+    log = os.path.join(OUT, 'bench-check.log')
+    passed = failed = 0
+
+    def ok(cond, msg):
+        nonlocal passed, failed
+        print('%s - %s' % ('ok' if cond else 'not ok', msg))
+        passed += bool(cond)
+        failed += not cond
+
+    rc = boot('ours-bypass-on', 1, 1, log)
+    ok(rc == 0, 'the emulated host ran the guest\'s workloads (log %s)' % log)
+    docs = parse('ours-bypass-on', log, 1)
+    ok(len(docs) == 1, 'one result document (%d)' % len(docs))
+    for d in docs:
+        ws = d['workloads']
+        ok(set(ws) == {'fio-randread-qd1', 'fio-randread-qd16', 'arp-rr'} and
+           all(w['status'] == 'ok' for w in ws.values()),
+           'three workloads, all ok (%s)' % ', '.join(
+               '%s %s' % (k, w['status']) for k, w in sorted(ws.items())))
+        qd1 = ws.get('fio-randread-qd1', {})
+        ios = _get(qd1, 'result', 'read', 'ios')
+        irqs = _get(qd1, 'counters', 'host', 'interrupts', 'total')
+        byp = _get(qd1, 'counters', 'host', 'vxics', 'delta', 'bypassed')
+        kvm = _get(qd1, 'counters', 'host', 'kvm', 'delta', 'bypassed')
+        ok(ios and irqs and irqs >= ios and byp and byp == kvm,
+           'fio QD1: %s reads, %s host interrupts, %s bypassed (KVM\'s '
+           'stats say %s)' % (ios, irqs, byp, kvm))
+    paths = write(docs, outdir)
+    ok(report(paths, outdir) == 0 and
+       os.path.exists(os.path.join(outdir, 'report.md')),
+       'report.py turned them into %s' % os.path.join(outdir, 'report.md'))
+    print('%d passed, %d failed' % (passed, failed))
+    return 0 if not failed else 1
+
+
+def _get(d, *path):
+    for p in path:
+        if not isinstance(d, dict) or d.get(p) is None:
+            return None
+        d = d[p]
+    return d
+
+
+def main():
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--configs', default=','.join(CONFIGS))
+    ap.add_argument('--secs', type=int, default=3)
+    ap.add_argument('--runs', type=int, default=3)
+    ap.add_argument('--out', default=os.path.join(TOP, 'bench', 'results',
+                                                  'emulated'))
+    ap.add_argument('--check', action='store_true')
+    a = ap.parse_args()
+    if a.check:
+        return check()
+    bad = 0
+    for name in a.configs.split(','):
+        if name not in CONFIGS:
+            raise SystemExit('bench: no configuration %s (%s)' %
+                             (name, ', '.join(CONFIGS)))
+        log = os.path.join(OUT, 'bench-%s.log' % name)
+        bad += boot(name, a.secs, a.runs, log) != 0
+        paths = write(parse(name, log, a.secs), a.out)
+        print('bench: %s: %s' % (name, ', '.join(paths)), flush=True)
+    return 1 if bad else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
