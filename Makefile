@@ -30,7 +30,7 @@ PCI_DEVICES := --device e1000e,bus=pcie.0,addr=0.0,romfile= \
 	--device e1000e,bus=pcie.2,addr=0.1,romfile=
 # KUnit already ran in the plain boot; loglevel=5 keeps driver chatter
 # out of the TAP lines (warnings still reach the console).
-PCI_APPEND := vxics.tests=vfio_* vxics.pci kunit.enable=0 loglevel=5 percpu_alloc=page
+PCI_APPEND := vxics.tests=vfio_*,pathlen_host_irq vxics.pci kunit.enable=0 loglevel=5 percpu_alloc=page
 
 .PHONY: all demo check lint deps kernel initramfs vmtest vmtest-pci utest qemu-patch \
 	bench bench-check bench-dry-run kernel-stockvfio vmtest-stock-pci \
