@@ -11,7 +11,8 @@
  *
  * vxics lives in kvm.ko when KVM is a module, so its functions are taken
  * with symbol_get() for the length of a call; a bound vector holds a
- * reference on its VM (vxics_bypass_get_vm()), dropped when it unbinds.
+ * reference on its VM (vxics_bypass_get_vm()), dropped after it unbinds,
+ * outside every lock (struct bypass_vm_ref).
  *
  * Locking: vdev->igate (the vectors' lock, held by VFIO_DEVICE_SET_IRQS
  * too), then bypass_lock (this file's bindings), then vxics's mutex.  A
@@ -22,13 +23,28 @@
 #include <linux/file.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
+#include <linux/llist.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vfio_pci_core.h>
+#include <linux/workqueue.h>
 #include <asm/kvm_vxics.h>
 #include "vfio_pci_bypass.h"
+
+/*
+ * A bound vector's reference on its VM.  It is dropped outside every lock
+ * of VFIO's and ours, by a work item: the last put destroys the VM, which
+ * takes kvm->lock, and KVM's VFIO device, released under kvm->lock, takes
+ * the VFIO group's lock, under which VFIO closes devices and so disables
+ * (and unbinds) vectors.  Dropped in place, lockdep sees group lock ->
+ * bypass_lock -> kvm->lock -> group lock.
+ */
+struct bypass_vm_ref {
+	struct llist_node node;
+	struct kvm *kvm;
+};
 
 /* One device's bound vectors: those with a VM hold a reference on it */
 struct bypass_dev {
@@ -37,11 +53,15 @@ struct bypass_dev {
 	unsigned int nr_bound;
 	unsigned int nvec;
 	struct bypass_vec {
-		struct kvm *kvm;	/* NULL: not bound */
+		struct bypass_vm_ref *ref;	/* NULL: not bound */
 		unsigned int host_irq;
 		u32 guest_irq;
 	} vec[];
 };
+
+static LLIST_HEAD(bypass_vm_puts);
+static void bypass_put_vms(struct work_struct *work);
+static DECLARE_WORK(bypass_put_work, bypass_put_vms);
 
 static DEFINE_MUTEX(bypass_lock);
 static LIST_HEAD(bypass_devs);
@@ -110,15 +130,35 @@ static int host_irq_of(struct vfio_pci_core_device *vdev, u32 index,
 	return irq > 0 && irq_has_action(irq) ? irq : -ENXIO;
 }
 
+/* The VM references unbinding left: no lock held here */
+static void bypass_put_vms(struct work_struct *work)
+{
+	struct llist_node *list = llist_del_all(&bypass_vm_puts);
+	struct bypass_vm_ref *r, *tmp;
+	struct vxics_fns f;
+
+	if (!list)
+		return;
+	/* each reference pins kvm.ko, where vxics lives: cannot fail */
+	if (WARN_ON_ONCE(vxics_get(&f)))
+		return;
+	llist_for_each_entry_safe(r, tmp, list, node) {
+		f.put_vm(r->kvm);
+		kfree(r);
+	}
+	vxics_put(&f);
+}
+
 /* Unbind vector @v of @d (bound); under bypass_lock. */
 static void unbind_one(struct vxics_fns *f, struct bypass_dev *d,
 		       unsigned int v)
 {
 	struct bypass_vec *bv = &d->vec[v];
 
-	f->unmap(bv->kvm, bv->host_irq, VXICS_BY_VFIO);
-	f->put_vm(bv->kvm);
-	bv->kvm = NULL;
+	f->unmap(bv->ref->kvm, bv->host_irq, VXICS_BY_VFIO);
+	llist_add(&bv->ref->node, &bypass_vm_puts);
+	schedule_work(&bypass_put_work);
+	bv->ref = NULL;
 	d->nr_bound--;
 }
 
@@ -155,7 +195,7 @@ static struct bypass_dev *dev_make(struct vfio_pci_core_device *vdev)
 
 static bool is_bound(struct bypass_dev *d, unsigned int v)
 {
-	return d && v < d->nvec && d->vec[v].kvm;
+	return d && v < d->nvec && d->vec[v].ref;
 }
 
 static int do_bind(struct vfio_pci_core_device *vdev, struct vxics_fns *f,
@@ -163,7 +203,8 @@ static int do_bind(struct vfio_pci_core_device *vdev, struct vxics_fns *f,
 {
 	struct bypass_dev *d = dev_of(vdev);
 	struct bypass_vec *bv;
-	struct kvm *kvm, *ref;
+	struct kvm *kvm, *ref_kvm;
+	struct bypass_vm_ref *ref;
 	unsigned int n;
 	struct fd vm;
 	int irq, ret;
@@ -196,14 +237,17 @@ static int do_bind(struct vfio_pci_core_device *vdev, struct vxics_fns *f,
 		if (ret)
 			break;
 		/* each bound vector holds its own reference on the VM */
-		ref = f->get_vm(vm.file);
-		if (IS_ERR(ref)) {
+		ref = kzalloc(sizeof(*ref), GFP_KERNEL);
+		ref_kvm = ref ? f->get_vm(vm.file) : ERR_PTR(-ENOMEM);
+		if (IS_ERR(ref_kvm)) {
+			kfree(ref);
 			f->unmap(kvm, irq, VXICS_BY_VFIO);
-			ret = PTR_ERR(ref);
+			ret = PTR_ERR(ref_kvm);
 			break;
 		}
+		ref->kvm = ref_kvm;
 		bv = &d->vec[b->start + n];
-		bv->kvm = ref;
+		bv->ref = ref;
 		bv->host_irq = irq;
 		bv->guest_irq = guest[n];
 		d->nr_bound++;
@@ -243,7 +287,7 @@ static void query_one(struct vfio_pci_core_device *vdev, struct vxics_fns *f,
 		      struct vfio_irq_bypass_vector *out)
 {
 	/* NULL: vxics finds the VM a pairing mapped it in, if any */
-	struct kvm *kvm = is_bound(d, v) ? d->vec[v].kvm : NULL;
+	struct kvm *kvm = is_bound(d, v) ? d->vec[v].ref->kvm : NULL;
 	struct vxics_bypass_info info;
 	const struct cpumask *aff;
 	struct irq_data *data;
@@ -352,6 +396,17 @@ long vfio_pci_irq_bypass_ioctl(struct vfio_pci_core_device *vdev,
 free:
 	kvfree(data);
 	return ret;
+}
+
+/**
+ * vfio_pci_irq_bypass_exit() - vfio-pci-core goes: drop what is left
+ *
+ * The VM references unbinding handed to the work item are dropped before
+ * the module's code goes away.
+ */
+void vfio_pci_irq_bypass_exit(void)
+{
+	flush_work(&bypass_put_work);
 }
 
 /**

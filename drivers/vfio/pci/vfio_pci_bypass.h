@@ -22,6 +22,7 @@ long vfio_pci_irq_bypass_ioctl(struct vfio_pci_core_device *vdev,
 			       void __user *arg);
 void vfio_pci_irq_bypass_vector_off(struct vfio_pci_core_device *vdev,
 				    unsigned int vector);
+void vfio_pci_irq_bypass_exit(void);
 #else
 static inline long vfio_pci_irq_bypass_ioctl(struct vfio_pci_core_device *vdev,
 					     void __user *arg)
@@ -32,6 +33,10 @@ static inline long vfio_pci_irq_bypass_ioctl(struct vfio_pci_core_device *vdev,
 static inline void
 vfio_pci_irq_bypass_vector_off(struct vfio_pci_core_device *vdev,
 			       unsigned int vector)
+{
+}
+
+static inline void vfio_pci_irq_bypass_exit(void)
 {
 }
 #endif
