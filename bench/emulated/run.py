@@ -27,6 +27,7 @@ instruction counts are exact.
                      ends with "N passed, M failed" (make check)
 """
 import argparse
+import glob
 import json
 import os
 import re
@@ -117,13 +118,19 @@ def workload(name, text, host):
     if host:
         kvm = host.get('kvm', {})
         irqs = sum(host.get('host_irqs', {}).values())
-        bypassed = kvm.get('pthru_all', 0) - kvm.get('pthru_host', 0)
-        kvm['bypassed'] = bypassed
-        kvm['bypassed_pct'] = 100.0 * bypassed / irqs if irqs else None
-        kvm['exits_per_irq'] = kvm.get('sum_exits', 0) / irqs if irqs \
-            else None
+        if kvm.get('pthru_all') is None or kvm.get('pthru_host') is None:
+            host['kvm'] = kvm = {'status': 'absent'}
+        bypassed = (kvm['pthru_all'] - kvm['pthru_host']) \
+            if 'status' not in kvm else None
         c = w['counters']['host']
-        c['kvm'] = {'status': 'ok', 'delta': kvm}
+        if bypassed is None:
+            c['kvm'] = kvm
+        else:
+            kvm['bypassed'] = bypassed
+            kvm['bypassed_pct'] = 100.0 * bypassed / irqs if irqs else None
+            kvm['exits_per_irq'] = kvm['sum_exits'] / irqs \
+                if irqs and kvm.get('sum_exits') is not None else None
+            c['kvm'] = {'status': 'ok', 'delta': kvm}
         c['interrupts'] = {'total': irqs, 'by_device': host['host_irqs']}
         if 'vxics' in host:
             v = dict(host['vxics'])
@@ -237,10 +244,14 @@ def check():
         ios = _get(qd1, 'result', 'read', 'ios')
         irqs = _get(qd1, 'counters', 'host', 'interrupts', 'total')
         byp = _get(qd1, 'counters', 'host', 'vxics', 'delta', 'bypassed')
-        kvm = _get(qd1, 'counters', 'host', 'kvm', 'delta', 'bypassed')
-        ok(ios and irqs and irqs >= ios and byp and byp == kvm,
-           'fio QD1: %s reads, %s host interrupts, %s bypassed (KVM\'s '
-           'stats say %s)' % (ios, irqs, byp, kvm))
+        via_host = _get(qd1, 'counters', 'host', 'kvm', 'delta',
+                        'pthru_host')
+        # every interrupt the host counted went one way or the other (the
+        # counters are read as the console lines come: 2 may be in flight)
+        ok(ios and irqs and irqs >= ios and byp and
+           via_host is not None and abs(byp + via_host - irqs) <= 2,
+           'fio QD1: %s reads, %s host interrupts = %s bypassed + %s by '
+           'the host path' % (ios, irqs, byp, via_host))
     paths = write(docs, outdir)
     ok(report(paths, outdir) == 0 and
        os.path.exists(os.path.join(outdir, 'report.md')),
@@ -271,6 +282,8 @@ def main():
         return check()
     bad = 0
     for name in a.configs.split(','):
+        for old in glob.glob(os.path.join(a.out, '%s-*.json' % name)):
+            os.unlink(old)      # a run with fewer repeats leaves none behind
         if name not in CONFIGS:
             raise SystemExit('bench: no configuration %s (%s)' %
                              (name, ', '.join(CONFIGS)))

@@ -416,8 +416,9 @@ void vfio_pci_irq_bypass_exit(void)
  *
  * From vfio_msi_set_vector_signal() under igate, before the irq bypass
  * manager is told and before free_irq(): the binding goes first, and when
- * this returns no CPU uses the mapping any more.  An interrupt already
- * delivered stays pending in the guest's XICS.
+ * this returns no CPU uses the mapping or the irq any more (an interrupt
+ * the bypass already took still reaches the guest's XICS, which lives
+ * with the VM).
  */
 void vfio_pci_irq_bypass_vector_off(struct vfio_pci_core_device *vdev,
 				    unsigned int vector)

@@ -69,7 +69,7 @@ static struct vxics_bypass *bypass_of(struct kvm *kvm, bool create)
 	if (!bp)
 		return NULL;
 	xa_init(&bp->by_guest);
-	/* pairs with the acquire in vxics_rm_host_irq() */
+	/* read through the pointer (vxics_load_dep()) in vxics_rm_host_irq() */
 	smp_store_release(&xics->bypass, bp);
 	return bp;
 }
@@ -362,8 +362,10 @@ static struct vxics_bypass_link *link_of(struct vxics_bypass *bp,
  *
  * The mapping goes when its last owner lets go: from then on the
  * interrupt takes the host path, and when this returns no CPU uses the
- * mapping any more (B3), so VFIO may free the irq.  A guest interrupt
- * already triggered stays pending in the guest's XICS.
+ * mapping, its link or the host irq any more (B3), so VFIO may free the
+ * irq.  An interrupt the bypass already took (EOI'd on the host) may
+ * still be triggering its guest source, whose state lives with the VM;
+ * one already triggered stays pending in the guest's XICS.
  *
  * Return: 0, or -ENOENT if @owner does not hold @host_irq in @kvm.
  */

@@ -244,11 +244,13 @@ long vxics_rm_host_irq(u32 xisr, __be32 xirr, bool *again)
 	 * calls above.  The host may send the vector's next MSI to another
 	 * CPU once EOI'd: that one finds the P/Q state under the same ICS
 	 * lock, as two triggers through the irqfd would.  A source, once
-	 * defined, stays defined; one redefined since the check above gets
-	 * this trigger as the irqfd path would have given it.
+	 * defined, stays defined; one redefined as an LSI since the check
+	 * above ignores the trigger (VXICS_LEVEL_MSI, under the lock): an
+	 * MSI is not for it.  The source's state lives as long as the VM,
+	 * so this may come after the mapping went (see vxics_bypass_unmap()).
 	 */
 	server = READ_ONCE(src->server);
-	set_level_src(&xics->core, guest, src, ics, VXICS_LEVEL_HIGH);
+	set_level_src(&xics->core, guest, src, ics, VXICS_LEVEL_MSI);
 	local_paca->kvm_hstate.saved_xirr = 0;
 	icp->n_bypassed++;
 	if (server == icp->core.server) {

@@ -114,11 +114,17 @@ static void map(struct kunit *test, struct rm_fix *f)
 static long take(struct kvm_vcpu *vcpu, bool *xirr_kept)
 {
 	struct kvm_vcpu *old_vcpu;
+	unsigned long flags;
 	u32 old_xirr;
 	bool again = false;
 	long ret;
 
-	preempt_disable();
+	/*
+	 * Hard off: an interrupt taken meanwhile would read the made-up
+	 * XIRR from the paca (the host ICP driver's KVM latch) as its own.
+	 */
+	local_irq_save(flags);
+	hard_irq_disable();
 	old_vcpu = local_paca->kvm_hstate.kvm_vcpu;
 	old_xirr = local_paca->kvm_hstate.saved_xirr;
 	local_paca->kvm_hstate.kvm_vcpu = vcpu;
@@ -128,7 +134,7 @@ static long take(struct kvm_vcpu *vcpu, bool *xirr_kept)
 		     !again;
 	local_paca->kvm_hstate.kvm_vcpu = old_vcpu;
 	local_paca->kvm_hstate.saved_xirr = old_xirr;
-	preempt_enable();
+	local_irq_restore(flags);
 	return ret;
 }
 
@@ -207,82 +213,100 @@ static void vxics_rm_source_not_an_msi_b6(struct kunit *test)
 						&ics)->flags & VXICS_SRC_P, 0);
 }
 
-struct reader {
-	struct vxics_map *m;
+/* The grace-period test's state, on the heap: its threads may outlive it */
+struct grace {
+	struct vxics_map m;
 	struct vxics_map_reader r;
-	struct completion inside, release;
+	struct completion inside, release, deleted, done;
 	u32 guest;
 };
 
 static int reader_fn(void *arg)
 {
-	struct reader *rd = arg;
+	struct grace *g = arg;
 	u64 e;
 
 	local_irq_disable();	/* as the exit path runs */
-	vxics_map_read_begin(&rd->r);
-	e = vxics_map_find(rd->m, HWIRQ);
+	vxics_map_read_begin(&g->r);
+	e = vxics_map_find(&g->m, HWIRQ);
 	local_irq_enable();
-	complete(&rd->inside);
-	wait_for_completion(&rd->release);
+	complete(&g->inside);
+	wait_for_completion(&g->release);
 	/* the slot is still this mapping's: nobody may have reused it */
-	rd->guest = e ? vxics_map_slot(rd->m, e)->guest_irq : 0;
-	vxics_map_read_end(&rd->r);
+	g->guest = e ? vxics_map_slot(&g->m, e)->guest_irq : 0;
+	vxics_map_read_end(&g->r);
 	return 0;
 }
 
-struct remover {
-	struct reader *rd;
-	struct completion done;
-};
-
 static int remover_fn(void *arg)
 {
-	struct remover *rm = arg;
-	struct vxics_map_reader *rs[] = { &rm->rd->r };
+	struct grace *g = arg;
+	struct vxics_map_reader *rs[] = { &g->r };
 
-	vxics_map_del(rm->rd->m, HWIRQ);
-	vxics_map_synchronize(rm->rd->m, rs, ARRAY_SIZE(rs));
-	complete(&rm->done);
+	vxics_map_del(&g->m, HWIRQ);
+	complete(&g->deleted);
+	vxics_map_synchronize(&g->m, rs, ARRAY_SIZE(rs));
+	complete(&g->done);
 	return 0;
 }
 
 /*
  * B2: a removal waits for a reader that found the entry before the slot
  * can be reused; the reader's later look at the slot still sees its
- * mapping.  Reader and remover are kernel threads on other CPUs.
+ * mapping.  Reader and remover are kernel threads on other CPUs.  If a
+ * thread never finishes, its state is leaked rather than freed under it.
  */
 static void vxics_map_grace_period_waits_for_reader_b2(struct kunit *test)
 {
-	struct vxics_map *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
-	struct reader rd = { .m = m };
-	struct remover rm = { .rd = &rd };
-	struct task_struct *t;
+	const unsigned long long_wait = msecs_to_jiffies(20000);
+	struct grace *g = kzalloc(sizeof(*g), GFP_KERNEL);
+	struct task_struct *rt, *wt;
+	bool finished;
 
-	KUNIT_ASSERT_NOT_NULL(test, m);
-	if (num_online_cpus() < 3)
+	KUNIT_ASSERT_NOT_NULL(test, g);
+	if (num_online_cpus() < 3) {
+		kfree(g);
 		kunit_skip(test, "needs three CPUs");
-	init_completion(&rd.inside);
-	init_completion(&rd.release);
-	init_completion(&rm.done);
-	KUNIT_ASSERT_GE(test, vxics_map_add(m, HWIRQ, GUEST_IRQ, 0, NULL), 0);
-
-	t = kthread_run(reader_fn, &rd, "vxics-kunit-reader");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
-	wait_for_completion(&rd.inside);
-	t = kthread_run(remover_fn, &rm, "vxics-kunit-remover");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	}
+	init_completion(&g->inside);
+	init_completion(&g->release);
+	init_completion(&g->deleted);
+	init_completion(&g->done);
+	KUNIT_ASSERT_GE(test, vxics_map_add(&g->m, HWIRQ, GUEST_IRQ, 0, NULL),
+			0);
+	rt = kthread_run(reader_fn, g, "vxics-kunit-reader");
+	if (IS_ERR(rt)) {
+		vxics_map_destroy(&g->m);
+		kfree(g);
+		KUNIT_FAIL(test, "reader thread");
+		return;
+	}
+	if (!wait_for_completion_timeout(&g->inside, long_wait)) {
+		KUNIT_FAIL(test, "the reader never got inside (state leaked)");
+		return;
+	}
+	wt = kthread_run(remover_fn, g, "vxics-kunit-remover");
+	if (IS_ERR(wt)) {
+		complete(&g->release);
+		KUNIT_FAIL(test, "remover thread (state leaked)");
+		return;
+	}
+	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&g->deleted,
+							    long_wait));
 	/* the remover spins until the reader leaves */
-	KUNIT_EXPECT_FALSE(test, wait_for_completion_timeout(&rm.done,
+	KUNIT_EXPECT_FALSE(test, wait_for_completion_timeout(&g->done,
 							     msecs_to_jiffies(200)));
-	KUNIT_EXPECT_EQ(test, m->n_mapped, 0);
-	KUNIT_EXPECT_NE(test, m->pending, 0);	/* its slot waits */
-	complete(&rd.release);
-	KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&rm.done,
-							    msecs_to_jiffies(5000)));
-	KUNIT_EXPECT_EQ(test, rd.guest, GUEST_IRQ);
-	KUNIT_EXPECT_EQ(test, m->pending, 0);	/* reusable now */
-	vxics_map_destroy(m);
+	KUNIT_EXPECT_EQ(test, g->m.n_mapped, 0);
+	KUNIT_EXPECT_NE(test, g->m.pending, 0);	/* its slot waits */
+	complete(&g->release);
+	finished = wait_for_completion_timeout(&g->done, long_wait);
+	KUNIT_EXPECT_TRUE(test, finished);
+	if (!finished)
+		return;		/* the remover may still use it: leaked */
+	KUNIT_EXPECT_EQ(test, g->guest, GUEST_IRQ);
+	KUNIT_EXPECT_EQ(test, g->m.pending, 0);	/* reusable now */
+	vxics_map_destroy(&g->m);
+	kfree(g);
 }
 
 static struct kunit_case vxics_bypass_rm_kunit_cases[] = {

@@ -171,6 +171,13 @@ set_level_src(struct vxics *vx, u32 irq, struct vxics_source *src,
 
 	flags = ics_lock(ics);
 	f = src->flags;
+	if ((f & VXICS_SRC_LSI) && level == VXICS_LEVEL_MSI) {
+		/* redefined as an LSI since the caller checked: not for it */
+		ics_unlock(ics, flags);
+		return;
+	}
+	if (level == VXICS_LEVEL_MSI)
+		level = VXICS_LEVEL_HIGH;
 	if (f & VXICS_SRC_LSI) {
 		if (level == VXICS_LEVEL_LOW)
 			f &= ~(VXICS_SRC_P | VXICS_SRC_Q);

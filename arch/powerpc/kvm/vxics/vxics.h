@@ -41,6 +41,7 @@
 /* level argument of vxics_set_level() */
 #define VXICS_LEVEL_LOW		0	/* deassert an LSI; no-op on an MSI */
 #define VXICS_LEVEL_HIGH	1	/* assert an LSI / trigger an MSI */
+#define VXICS_LEVEL_MSI		2	/* in the core only: HIGH, but an LSI ignores it */
 
 /*
  * KVM_DEV_XICS_GRP_SOURCES attribute value (R27), bit-exact with the uapi

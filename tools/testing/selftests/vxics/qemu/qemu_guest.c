@@ -978,10 +978,10 @@ static int run_soak(int rounds, bool pci)
 	return vxt_exit();
 }
 
-/* A number from the KVM debugfs directory of QEMU @pid's VM, or 0 */
-static unsigned long long kvm_stat(pid_t pid, const char *name)
+/* A number from the KVM debugfs directory of QEMU @pid's VM, or -1 */
+static long long kvm_stat(pid_t pid, const char *name)
 {
-	unsigned long long v = 0;
+	long long v = -1;
 	char path[320], pre[32];
 	struct dirent *d;
 	FILE *f = NULL;
@@ -995,8 +995,8 @@ static unsigned long long kvm_stat(pid_t pid, const char *name)
 				 d->d_name, name);
 			f = fopen(path, "r");
 		}
-	if (f && fscanf(f, "%llu", &v) != 1)
-		v = 0;
+	if (f && fscanf(f, "%lld", &v) != 1)
+		v = -1;
 	if (f)
 		fclose(f);
 	if (dp)
@@ -1004,9 +1004,12 @@ static unsigned long long kvm_stat(pid_t pid, const char *name)
 	return v;
 }
 
+#define BENCH_WORKLOADS	3	/* guest_init.c's guest_bench() runs these */
+
 /* The host's counters around one bench workload, both kernels */
 struct bench_snap {
-	unsigned long long kvm[5], nic, nvme;
+	long long kvm[5];		/* -1: not there */
+	unsigned long long nic, nvme;
 	struct bypass_snap b;
 };
 
@@ -1044,8 +1047,12 @@ static void bench_print(const char *name, struct bench_snap *a,
 	printf("\"host_irqs\": {\"nic\": %llu, \"nvme\": %llu}, \"kvm\": {",
 	       b->nic - a->nic, b->nvme - a->nvme);
 	for (i = 0; i < 5; i++)
-		printf("%s\"%s\": %llu", i ? ", " : "", bench_kvm_stats[i],
-		       b->kvm[i] - a->kvm[i]);
+		if (a->kvm[i] < 0 || b->kvm[i] < 0)
+			printf("%s\"%s\": null", i ? ", " : "",
+			       bench_kvm_stats[i]);
+		else
+			printf("%s\"%s\": %lld", i ? ", " : "",
+			       bench_kvm_stats[i], b->kvm[i] - a->kvm[i]);
 	printf("}");
 	if (ours) {
 		printf(", \"vxics\": {\"bypassed\": %llu, \"deferred\": %llu, ",
@@ -1077,7 +1084,7 @@ static int run_bench(int secs, int repeats, bool ours)
 	bool on = vxt_read_flag(ours ? BYPASS_PARAM : UPSTREAM_BYPASS) == 1;
 	char bdf[2][VXV_BDF_LEN];
 	struct bench_snap a, b;
-	int r, checks, failed, status;
+	int r, checks, failed, status, ends;
 	const char *l;
 	struct qemu q;
 	bool done;
@@ -1098,6 +1105,7 @@ static int run_bench(int secs, int repeats, bool ours)
 		snprintf(tag, sizeof(tag), "bench %d", r);
 		checks = 0;
 		failed = 0;
+		ends = 0;
 		done = false;
 		start_qemu(&q, "on", append, extra);
 		while ((l = guest_line(&q, tag, start + BOOT_TIMEOUT + 4 * secs))) {
@@ -1115,16 +1123,18 @@ static int run_bench(int secs, int repeats, bool ours)
 				bench_snap(&b, q.pid, bdf, ours);
 				bench_print(name, &a, &b, ours, on);
 				printf("[bench] end %d %s\n", r, name);
+				ends++;
 			} else if (!strncmp(l, "done", 4)) {
 				done = true;
 				break;
 			}
 		}
 		status = finish(&q, !done);
-		vxt_ok(done && !failed && WIFEXITED(status) && !WEXITSTATUS(status),
-		       "%s (%s kernel, bypass %s): %d guest checks, %d failed, %.1f s",
-		       tag, ours ? "our" : "upstream's", on ? "on" : "off", checks,
-		       failed, now() - start);
+		vxt_ok(done && !failed && ends == BENCH_WORKLOADS && WIFEXITED(status) &&
+		       !WEXITSTATUS(status),
+		       "%s (%s kernel, bypass %s): %d of %d workloads, %d guest checks, %d failed, %.1f s",
+		       tag, ours ? "our" : "upstream's", on ? "on" : "off", ends,
+		       BENCH_WORKLOADS, checks, failed, now() - start);
 	}
 	return vxt_exit();
 }
