@@ -638,8 +638,8 @@ static int host_vectors(const char *bdf, unsigned long long count[MAX_VEC])
 	return n;
 }
 
-/* Our XICS's debugfs file of the VM of QEMU @pid, open for reading, or NULL */
-static FILE *vm_xics_file(pid_t pid)
+/* File @name in the KVM debugfs directory of QEMU @pid's VM, or NULL */
+static FILE *vm_debugfs_file(pid_t pid, const char *name)
 {
 	char path[320], pre[32];
 	struct dirent *d;
@@ -650,13 +650,19 @@ static FILE *vm_xics_file(pid_t pid)
 	dp = opendir("/sys/kernel/debug/kvm");
 	while (dp && !f && (d = readdir(dp)))
 		if (!strncmp(d->d_name, pre, strlen(pre))) {
-			snprintf(path, sizeof(path), "/sys/kernel/debug/kvm/%s/vxics",
-				 d->d_name);
+			snprintf(path, sizeof(path), "/sys/kernel/debug/kvm/%s/%s",
+				 d->d_name, name);
 			f = fopen(path, "r");
 		}
 	if (dp)
 		closedir(dp);
 	return f;
+}
+
+/* Our XICS's debugfs file of the VM of QEMU @pid, open for reading, or NULL */
+static FILE *vm_xics_file(pid_t pid)
+{
+	return vm_debugfs_file(pid, "vxics");
 }
 
 /* Our XICS's triggers and coalesced of source @irq in VM of QEMU @pid. */
@@ -981,26 +987,13 @@ static int run_soak(int rounds, bool pci)
 /* A number from the KVM debugfs directory of QEMU @pid's VM, or -1 */
 static long long kvm_stat(pid_t pid, const char *name)
 {
+	FILE *f = vm_debugfs_file(pid, name);
 	long long v = -1;
-	char path[320], pre[32];
-	struct dirent *d;
-	FILE *f = NULL;
-	DIR *dp;
 
-	snprintf(pre, sizeof(pre), "%d-", pid);
-	dp = opendir("/sys/kernel/debug/kvm");
-	while (dp && !f && (d = readdir(dp)))
-		if (!strncmp(d->d_name, pre, strlen(pre))) {
-			snprintf(path, sizeof(path), "/sys/kernel/debug/kvm/%s/%s",
-				 d->d_name, name);
-			f = fopen(path, "r");
-		}
 	if (f && fscanf(f, "%lld", &v) != 1)
 		v = -1;
 	if (f)
 		fclose(f);
-	if (dp)
-		closedir(dp);
 	return v;
 }
 
