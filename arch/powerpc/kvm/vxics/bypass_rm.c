@@ -7,8 +7,9 @@
  * path (host handler, VFIO eventfd, irqfd), counted by reason.
  *
  *   host ICP --XIRR--> kvmppc_read_one_intr() --> vxics_rm_host_irq()
- *        map lookup --> msi_trigger() (the hcalls' core, inline)
- *        --> PHB3 MSI EOI + host ICP EOI --> back into the guest
+ *        map lookup + source check --> PHB3 MSI EOI + host ICP EOI
+ *        --> trigger (trigger.h: the hcalls' core, inline)
+ *        --> back into the guest
  *
  * Built into the kernel image with the core: KVM-HV's exit path (also in
  * the image) calls it with the MMU off.  Why each access is safe there:
