@@ -51,3 +51,63 @@ sleeper:
 	mtdec	0
 	rfid
 GUEST_END xics_cede
+
+/*
+ * The same two roles, in a loop, for xics_cede_race: every round the
+ * sleeper reports 0x20 and cedes, takes the IPI at 0x500, reports 0x21
+ * (r5: XIRR), clears its MFRR and EOIs, and starts again with the
+ * decrementer pushed away; the sender reports 0x10, sends on the go and
+ * reports 0x11 (r5: status), and starts again.
+ */
+GUEST_PAYLOAD xics_cede_loop
+	.org	VXT_GUEST_ENTRY
+	li	3, H_CPPR
+	li	4, 0xff
+	sc	1
+	cmpdi	31, 0
+	bne	sleeper_loop
+sender_loop:
+	li	3, VXT_H_REPORT		/* wait for the go */
+	li	4, 0x10
+	sc	1
+	li	3, H_IPI
+	li	4, 1
+	li	5, 5
+	sc	1
+	mr	5, 3
+	li	3, VXT_H_REPORT		/* IPI sent, status in r5 */
+	li	4, 0x11
+	sc	1
+	b	sender_loop
+sleeper_loop:
+	lis	0, 0x7fff
+	mtdec	0
+	li	3, VXT_H_REPORT		/* about to cede */
+	li	4, 0x20
+	sc	1
+1:	li	3, H_CEDE		/* sleeps with EE on until woken */
+	sc	1
+	b	1b
+
+	.org	0x500
+	li	3, H_XIRR
+	sc	1
+	mr	30, 4
+	mr	5, 4
+	li	3, VXT_H_REPORT		/* woken by XIRR r5 */
+	li	4, 0x21
+	sc	1
+	li	3, H_IPI		/* take the IPI back: MFRR 0xff */
+	li	4, 1
+	li	5, 0xff
+	sc	1
+	li	3, H_EOI
+	mr	4, 30
+	sc	1
+	b	sleeper_loop
+
+	.org	0x900
+	lis	0, 0x7fff
+	mtdec	0
+	rfid
+GUEST_END xics_cede_loop
