@@ -82,7 +82,7 @@ struct vxics_fns {
 	typeof(vxics_bypass_unmap) *unmap;
 	typeof(vxics_bypass_query) *query;
 	typeof(vxics_bypass_get_vm) *get_vm;
-	typeof(vxics_bypass_put_vm) *put_vm;
+	void (*put_vm)(struct kvm *kvm);	/* sparse: not typeof here */
 };
 
 static void vxics_put(struct vxics_fns *f)
@@ -135,18 +135,18 @@ static void bypass_put_vms(struct work_struct *work)
 {
 	struct llist_node *list = llist_del_all(&bypass_vm_puts);
 	struct bypass_vm_ref *r, *tmp;
-	struct vxics_fns f;
+	struct vxics_fns fns, *f = &fns;
 
 	if (!list)
 		return;
 	/* each reference pins kvm.ko, where vxics lives: cannot fail */
-	if (WARN_ON_ONCE(vxics_get(&f)))
+	if (WARN_ON_ONCE(vxics_get(f)))
 		return;
 	llist_for_each_entry_safe(r, tmp, list, node) {
-		f.put_vm(r->kvm);
+		f->put_vm(r->kvm);
 		kfree(r);
 	}
-	vxics_put(&f);
+	vxics_put(f);
 }
 
 /* Unbind vector @v of @d (bound); under bypass_lock. */
