@@ -74,10 +74,10 @@ int main(void)
 	       "R6: the ceded vCPU takes the IPI (XIRR %#llx)",
 	       (unsigned long long)woke.args[1]);
 	/*
-	 * Usually a few ms under TCG.  Once in ~25 boots of a 4-CPU host it
-	 * took 1.46 s with the kick done (counted below): the delay was in
-	 * the host waking the sleeper's thread, not in our XICS.  3 s still
-	 * tells a kick from the decrementer (~4 s); a slow wake is shown.
+	 * Usually a few ms under TCG.  The 5.1 s once seen here (and likely
+	 * an earlier 1.46 s) measured no wake-up: "sent", kept in an FPR
+	 * across KVM_RUN, came back as the guest's 0.0 (hook 0009, see
+	 * xics_cede_race).  3 s still tells a kick from the decrementer.
 	 */
 	if (woke_at - sent > 0.1)
 		vxt_diag("slow wake: %.3f s after the H_IPI", woke_at - sent);
