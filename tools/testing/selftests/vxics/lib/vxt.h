@@ -73,16 +73,6 @@ long long vxt_vcpu_stat(struct vxt_vcpu *vcpu, const char *name);
 /* Pin the calling thread to host CPU @cpu */
 void vxt_pin(int cpu);
 /*
- * Seconds by this CPU's timebase (POWER8: 512 MHz), the clock the harness
- * keeps its deadlines by (testing.rst, "The emulated timebase"): take
- * intervals from one thread pinned to one CPU (vxt_pin()).
- */
-static inline double vxt_tb_seconds(void)
-{
-	return __builtin_ppc_get_timebase() / 512e6;
-}
-
-/*
  * Path-length sites of a guest payload: its table of (offset, kind, name)
  * entries, 8-byte aligned, from @p to @end, printed as "# site 0xADDR
  * start|stop NAME" for bench/pathlen
