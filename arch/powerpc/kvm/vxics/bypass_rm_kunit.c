@@ -251,12 +251,12 @@ static int remover_fn(void *arg)
 }
 
 /*
- * B2: a removal waits for a reader that found the entry before the slot
+ * B3: a removal waits for a reader that found the entry before the slot
  * can be reused; the reader's later look at the slot still sees its
  * mapping.  Reader and remover are kernel threads on other CPUs.  If a
  * thread never finishes, its state is leaked rather than freed under it.
  */
-static void vxics_map_grace_period_waits_for_reader_b2(struct kunit *test)
+static void vxics_map_grace_period_waits_for_reader_b3(struct kunit *test)
 {
 	const unsigned long long_wait = msecs_to_jiffies(20000);
 	struct grace *g = kzalloc(sizeof(*g), GFP_KERNEL);
@@ -314,7 +314,7 @@ static struct kunit_case vxics_bypass_rm_kunit_cases[] = {
 	KUNIT_CASE(vxics_rm_switched_off_b8),
 	KUNIT_CASE(vxics_rm_unmapped_b6),
 	KUNIT_CASE(vxics_rm_source_not_an_msi_b6),
-	KUNIT_CASE(vxics_map_grace_period_waits_for_reader_b2),
+	KUNIT_CASE(vxics_map_grace_period_waits_for_reader_b3),
 	{}
 };
 

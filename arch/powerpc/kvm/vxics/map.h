@@ -19,8 +19,9 @@
  * linear map), whose sequence is odd inside.  Removal clears the entry, then
  * vxics_map_synchronize() waits until each reader that was inside has
  * left; only then does the slot go back to the free list.  RCU does not
- * do here: a POWER8 secondary thread running a guest is idle as far as
- * RCU is concerned.
+ * do here: with context tracking (nohz_full) a CPU in guest context, its
+ * real-mode exit path included, is in an RCU extended quiescent state,
+ * and a POWER8 secondary thread running a guest is offline to RCU.
  *
  * Ordering: the reader stores its odd sequence, full barrier, loads the
  * entry; the remover stores the cleared entry, full barrier, loads the
