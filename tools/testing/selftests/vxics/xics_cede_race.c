@@ -28,7 +28,7 @@
 #include "lib/vxt.h"
 #include "lib/xics.h"
 
-GUEST_DECLARE(xics_cede_loop);
+GUEST_DECLARE(xics_cede);
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define ROUNDS		60
@@ -163,7 +163,7 @@ int main(void)
 	vm = vxt_vm_create(16 << 20);
 	xfd = xics_create(vm);
 	VXT_REQUIRE(xfd >= 0, "create the XICS device");
-	GUEST_LOAD(vm, xics_cede_loop);
+	GUEST_LOAD(vm, xics_cede);
 	for (i = 0; i < 2; i++) {
 		vcpu[i] = vxt_vcpu_add(vm, i, VXT_GUEST_ENTRY);
 		vxt_vcpu_set_gpr(vcpu[i], 31, i);
