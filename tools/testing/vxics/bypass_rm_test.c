@@ -24,6 +24,7 @@
 #include <linux/irq.h>
 #include <linux/kernel_stat.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <asm/opal.h>
 #include <asm/pnv-pci.h>
 #include <asm/kvm_book3s_asm.h>
@@ -55,6 +56,25 @@ struct host_cpu {
 } ____cacheline_aligned_in_smp;
 
 static struct host_cpu host[VXICS_SHIM_NR_CPUS];
+
+/* the kernel's lock of built-in parameters, and their bool "get" */
+static pthread_mutex_t param_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void kernel_param_lock(struct module *mod)
+{
+	pthread_mutex_lock(&param_lock);
+}
+
+void kernel_param_unlock(struct module *mod)
+{
+	pthread_mutex_unlock(&param_lock);
+}
+
+int param_get_bool(char *buffer, const struct kernel_param *kp)
+{
+	return 0;
+}
+
 static u32 icp_page[2];		/* a host ICP: xics_phys points here */
 unsigned long vxics_shim_vmalloc_start, vxics_shim_vmalloc_end;
 static int slow_hw;		/* the stubs yield: widen the race windows */
@@ -232,7 +252,7 @@ static int bypass_init(struct kunit *test)
 	vxics_shim_vmalloc_start = 0;
 	vxics_shim_vmalloc_end = 0;
 	slow_hw = 0;
-	vxics_bypass_on = true;
+	vxics_bypass_set_global(true);
 	test->priv = f;
 	return 0;
 }
@@ -343,10 +363,10 @@ static void vxics_bypass_rm_switched_off_b8(struct kunit *test)
 	map(test, f, 0);
 	def_src(test, f, guest_of(0), 0, false);
 	run_on(f, 0, 0);
-	vxics_bypass_on = false;
+	vxics_bypass_set_global(false);
 	t = take(test, hwirq_of(0));
 	expect_host_path(test, t);
-	vxics_bypass_on = true;
+	vxics_bypass_set_global(true);
 	WRITE_ONCE(f->xics.bypass->off, true);
 	t = take(test, hwirq_of(0));
 	expect_host_path(test, t);
@@ -433,6 +453,11 @@ static void vxics_bypass_rm_delivers_here_b4_b5(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->vcpu[1].stat.pthru_bad_aff, 0);
 	KUNIT_EXPECT_EQ(test, f->icp[1].rm_work, 0);
 	KUNIT_EXPECT_EQ(test, f->link[0].last_cpu, 3);
+	/* raised inline, for KVM-HV's entry to inject: not through the ops */
+	KUNIT_EXPECT_TRUE(test, f->vcpu[1].arch.pending_exceptions &
+				BIT(BOOK3S_IRQPRIO_EXTERNAL));
+	KUNIT_EXPECT_EQ(test, f->vcpu[1].stat.queue_intr, 1);
+	KUNIT_EXPECT_EQ(test, f->raised[1], 0);
 }
 
 /* B5: a host without an ICP mapping EOIs through OPAL, which may say "more" */
@@ -498,6 +523,10 @@ static void vxics_bypass_rm_other_vcpu_b4_b7(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->icp[0].rm_work, 0);
 	KUNIT_EXPECT_EQ(test, f->vcpu[2].stat.pthru_all, 1);
 	KUNIT_EXPECT_EQ(test, f->vcpu[0].stat.pthru_all, 0);
+	/* another vCPU is raised through the VM's ops, not inline */
+	KUNIT_EXPECT_EQ(test, f->raised[2], 1);
+	KUNIT_EXPECT_EQ(test, f->vcpu[2].arch.pending_exceptions, 0);
+	KUNIT_EXPECT_EQ(test, f->vcpu[0].arch.pending_exceptions, 0);
 	KUNIT_EXPECT_EQ(test, guest_xisr(f, 2), guest_of(0));
 	KUNIT_EXPECT_EQ(test, vxics_h_eoi(&f->xics.core, &f->icp[2].core,
 					  0xffu << 24 | guest_of(0)), H_SUCCESS);

@@ -34,8 +34,11 @@
  * and book3s_hv_builtin.c; the map, the grace period and the code are
  * our own.
  */
+/* every ICS lock taken here is taken in real mode: see internal.h */
+#define VXICS_IRQS_OFF
 #include <linux/irq.h>
 #include <linux/irqdesc.h>
+#include <linux/jump_label.h>
 #include <linux/kernel_stat.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
@@ -46,16 +49,42 @@
 #include <asm/opal.h>
 #include <asm/pnv-pci.h>
 #include "glue.h"
+
+/*
+ * The core's raise, in the trigger below (trigger.h).  The usual case, an
+ * interrupt for the vCPU running on this CPU, is done inline and without
+ * touching LPCR: the exit path that called us goes back into that guest
+ * (or out to the host and back) through KVM-HV's guest entry, which acts
+ * on the pending bit.  Any other vCPU through the VM's ops, as the hcalls
+ * do.  The VM is KVM's: its ops are vxics_kvm_ops (hcall_rm.c), whose
+ * raise sets the same bit.
+ */
+static __always_inline void rm_raise(struct vxics *vx, struct vxics_icp *icp)
+{
+	struct kvm_vcpu *vcpu = vxics_to_icp(icp)->vcpu;
+
+	if (likely(vcpu == local_paca->kvm_hstate.kvm_vcpu))
+		vxics_rm_raise_here(vcpu);
+	else
+		vx->ops->raise(vx, icp);
+}
+
+#define vxics_core_raise rm_raise
 #include "trigger.h"
 
 #undef MODULE_PARAM_PREFIX
 #define MODULE_PARAM_PREFIX "vxics."
 
-/* B8: the global switch; off, every interrupt takes the host path */
+/*
+ * B8: the global switch; off, every interrupt takes the host path.  Real
+ * mode tests it as a static key (with CONFIG_JUMP_LABEL, as distribution
+ * kernels have it, a patched instruction; without, one load), which is
+ * on only while the switch is and the readers (below) exist: so it also
+ * says whether a lookup may start.  Switched under the parameter lock.
+ */
 bool vxics_bypass_on = true;
 EXPORT_SYMBOL_NS_GPL(vxics_bypass_on, KVM_VXICS);
-module_param_named(bypass, vxics_bypass_on, bool, 0644);
-MODULE_PARM_DESC(bypass, "deliver VFIO MSIs into KVM guests in real mode");
+static DEFINE_STATIC_KEY_FALSE(vxics_bypass_key);
 
 /*
  * Per host CPU, indexed by the CPU number the paca holds: the map's
@@ -68,6 +97,54 @@ struct vxics_rm_reader {
 } ____cacheline_aligned_in_smp;
 
 static struct vxics_rm_reader *vxics_rm_readers;
+
+static void bypass_key_update(void)
+{
+	if (READ_ONCE(vxics_bypass_on) && vxics_rm_readers)
+		static_branch_enable(&vxics_bypass_key);
+	else
+		static_branch_disable(&vxics_bypass_key);
+}
+
+/**
+ * vxics_bypass_set_global() - switch the bypass for every VM (B8)
+ * @on: the new state
+ *
+ * What writing the vxics.bypass parameter does.  Takes effect for the
+ * next interrupt; one the bypass does not take goes the host path whole,
+ * so switching under load loses nothing.  May sleep.
+ */
+void vxics_bypass_set_global(bool on)
+{
+	kernel_param_lock(THIS_MODULE);
+	WRITE_ONCE(vxics_bypass_on, on);
+	bypass_key_update();
+	kernel_param_unlock(THIS_MODULE);
+}
+EXPORT_SYMBOL_NS_GPL(vxics_bypass_set_global, KVM_VXICS);
+
+/* Called with the parameter lock held */
+static int bypass_param_set(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+	int ret = kstrtobool(val, &on);
+
+	if (ret)
+		return ret;
+	WRITE_ONCE(vxics_bypass_on, on);
+	/* on the command line: before the initcall below, which does it */
+	if (vxics_rm_readers)
+		bypass_key_update();
+	return 0;
+}
+
+static const struct kernel_param_ops bypass_param_ops = {
+	.set = bypass_param_set,
+	.get = param_get_bool,
+};
+module_param_cb(bypass, &bypass_param_ops, &vxics_bypass_on, 0644);
+__MODULE_PARM_TYPE(bypass, "bool");
+MODULE_PARM_DESC(bypass, "deliver VFIO MSIs into KVM guests in real mode");
 
 /* A per-CPU object's address real mode can use: see the top of the file */
 static void *rm_addr(void *p)
@@ -86,7 +163,10 @@ static int __init vxics_bypass_rm_init(void)
 		return 0;
 	for_each_possible_cpu(cpu)
 		r[cpu].irqs_sum = rm_addr(per_cpu_ptr(&kstat.irqs_sum, cpu));
+	kernel_param_lock(THIS_MODULE);
 	vxics_rm_readers = r;
+	bypass_key_update();
+	kernel_param_unlock(THIS_MODULE);
 	return 0;
 }
 subsys_initcall(vxics_bypass_rm_init);
@@ -204,11 +284,12 @@ long vxics_rm_host_irq(u32 xisr, __be32 xirr, bool *again)
 		return 1;
 	/* published with a release in bypass.c; read through the pointer */
 	bp = vxics_load_dep(xics->bypass);
-	if (!READ_ONCE(vxics_bypass_on) || (bp && READ_ONCE(bp->off))) {
+	if (!static_branch_likely(&vxics_bypass_key) ||
+	    (bp && READ_ONCE(bp->off))) {
 		icp->n_fallback[VXICS_FB_OFF]++;
 		return 1;
 	}
-	if (!bp || unlikely(!vxics_rm_readers)) {
+	if (!bp) {
 		icp->n_fallback[VXICS_FB_UNMAPPED]++;
 		return 1;
 	}

@@ -181,9 +181,9 @@ static void vxics_rm_switched_off_b8(struct kunit *test)
 	WRITE_ONCE(f->xics->bypass->off, true);
 	expect_host_path(test, f->vcpu, VXICS_FB_OFF);
 	WRITE_ONCE(f->xics->bypass->off, false);
-	WRITE_ONCE(vxics_bypass_on, false);
+	vxics_bypass_set_global(false);
 	expect_host_path(test, f->vcpu, VXICS_FB_OFF);
-	WRITE_ONCE(vxics_bypass_on, true);
+	vxics_bypass_set_global(true);
 }
 
 static void vxics_rm_unmapped_b6(struct kunit *test)

@@ -79,6 +79,19 @@ static __always_inline struct vxics_icp *icp_lookup(struct vxics *vx,
 }
 
 /*
+ * How the core raises a vCPU's interrupt line: through the VM's ops,
+ * unless the file including this one knows a shorter way for the case it
+ * runs in (bypass_rm.c: a vCPU running on this CPU, in real mode).
+ */
+#ifndef vxics_core_raise
+static __always_inline void vxics_core_raise(struct vxics *vx,
+					     struct vxics_icp *icp)
+{
+	vx->ops->raise(vx, icp);
+}
+#endif
+
+/*
  * Replace @old by @new.  An OUT bit going from 0 to 1 raises the vCPU's
  * interrupt (R6).  @self_lowered: the vCPU took its interrupt down itself
  * just before (its accept, or a CPPR raise), so here any word with OUT
@@ -90,7 +103,7 @@ static __always_inline bool icp_cas(struct vxics *vx, struct vxics_icp *icp,
 	if (cmpxchg(&icp->state, old, new) != old)
 		return false;
 	if (vxics_icp_out(new) && (self_lowered || !vxics_icp_out(old)))
-		vx->ops->raise(vx, icp);
+		vxics_core_raise(vx, icp);
 	return true;
 }
 

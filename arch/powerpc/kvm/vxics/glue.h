@@ -80,8 +80,9 @@ struct vxics_bypass_link {
  * structure carries it across.  kzalloc: the real-mode exit path reads it.
  */
 struct vxics_bypass {
+	/* first: real mode reads it with one load from the pointer */
+	u8 off;			/* this VM's switch (B8): 1 off */
 	struct vxics_map map;
-	bool off;		/* this VM's switch (B8); read in real mode */
 	/* virtual mode: guest source -> struct vxics_bypass_link (RCU) */
 	struct xarray by_guest;
 	atomic64_t n_host_path;	/* mapped interrupts injected through irqfd */
@@ -165,6 +166,19 @@ long vxics_rm_h_ipi(struct kvm_vcpu *vcpu, unsigned long server,
 /* The bypass's grace period over every host CPU (bypass_rm.c) */
 void vxics_bypass_synchronize(struct vxics_map *m);
 extern bool vxics_bypass_on;
+void vxics_bypass_set_global(bool on);
+
+/*
+ * Raise the external interrupt of @vcpu, which runs on this CPU, in real
+ * mode: the pending bit, which KVM-HV's guest entry turns into a direct
+ * injection or LPCR[MER] (kvmppc_guest_entry_inject_int()) whichever way
+ * it goes back in.  The vCPU is kzalloc'd.
+ */
+static __always_inline void vxics_rm_raise_here(struct kvm_vcpu *vcpu)
+{
+	vcpu->stat.queue_intr++;
+	set_bit(BOOK3S_IRQPRIO_EXTERNAL, &vcpu->arch.pending_exceptions);
+}
 
 struct seq_file;
 

@@ -94,8 +94,7 @@ static void vxics_kvm_raise(struct vxics *vx, struct vxics_icp *icp)
 		return;
 	}
 	this = rm_this_vcpu();
-	vcpu->stat.queue_intr++;
-	set_bit(BOOK3S_IRQPRIO_EXTERNAL, &vcpu->arch.pending_exceptions);
+	vxics_rm_raise_here(vcpu);
 	if (vcpu == this) {
 		/* we return to this guest: let it take the interrupt (MER) */
 		mtspr(SPRN_LPCR, mfspr(SPRN_LPCR) | LPCR_MER);

@@ -57,12 +57,16 @@ struct xarray {
 	int unused;
 };
 
+#define BOOK3S_IRQPRIO_EXTERNAL	14
+
 struct kvm_vcpu_arch {
 	struct kvmppc_icp *icp;
 	int thread_cpu;		/* -1 while out of the guest */
+	unsigned long pending_exceptions;
 };
 
 struct kvm_vcpu_stat {
+	u64 queue_intr;
 	u64 pthru_all;
 	u64 pthru_host;
 	u64 pthru_bad_aff;
