@@ -91,6 +91,28 @@ static __always_inline void vxics_core_raise(struct vxics *vx,
 }
 #endif
 
+/* The same for lowering it: the vCPU's own H_XIRR and H_CPPR (R6). */
+#ifndef vxics_core_lower
+static __always_inline void vxics_core_lower(struct vxics *vx,
+					     struct vxics_icp *icp)
+{
+	vx->ops->lower(vx, icp);
+}
+#endif
+
+/*
+ * And for the EOI notification of a source (@lsi: it is level-triggered
+ * now): every EOI reaches the ops; a file whose glue only acts on LSIs
+ * may skip the call for the others (hcall_rm.c).
+ */
+#ifndef vxics_core_eoi_notify
+static __always_inline void vxics_core_eoi_notify(struct vxics *vx, u32 irq,
+						  bool lsi)
+{
+	vx->ops->eoi_notify(vx, irq);
+}
+#endif
+
 /*
  * Replace @old by @new.  An OUT bit going from 0 to 1 raises the vCPU's
  * interrupt (R6).  @self_lowered: the vCPU took its interrupt down itself

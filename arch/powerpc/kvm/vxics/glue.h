@@ -1,17 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * vxics KVM glue: what the virtual-mode (device.c) and real-mode (hcall_rm.c)
- * halves share.  struct kvmppc_xics and struct kvmppc_icp are the types
- * KVM's headers only declare (asm/kvm_host.h): with CONFIG_KVM_VXICS they
- * are ours.
+ * vxics KVM glue: what the virtual-mode (device.c, bypass.c) and real-mode
+ * (hcall_rm.c, glue_rm.c, bypass_rm.c) halves share.  struct kvmppc_xics
+ * and struct kvmppc_icp are the types KVM's headers only declare
+ * (asm/kvm_host.h): with CONFIG_KVM_VXICS they are ours.
  *
- * The two halves may live apart: hcall_rm.c and the core are always in the
- * kernel image (real mode cannot reach module memory), device.c is part of
- * kvm.ko when KVM is a module.  So the image never calls into the module
- * directly: what the real-mode half needs done in virtual mode it asks of
- * the VM's struct vxics_kvm_virt, which device.c points each VM at.  Every
- * pointer into the module lives in a VM the module created, and the VM
- * holds a reference on the module, so no pointer outlives it.
+ * The two halves may live apart: the real-mode files and the core are
+ * always in the kernel image (real mode cannot reach module memory),
+ * device.c is part of kvm.ko when KVM is a module.  So the image never
+ * calls into the module directly: what the real-mode half needs done in
+ * virtual mode it asks of the VM's struct vxics_kvm_virt, which device.c
+ * points each VM at.  Every pointer into the module lives in a VM the
+ * module created, and the VM holds a reference on the module, so no
+ * pointer outlives it.
  */
 #ifndef _VXICS_GLUE_H
 #define _VXICS_GLUE_H
@@ -178,6 +179,44 @@ static __always_inline void vxics_rm_raise_here(struct kvm_vcpu *vcpu)
 {
 	vcpu->stat.queue_intr++;
 	set_bit(BOOK3S_IRQPRIO_EXTERNAL, &vcpu->arch.pending_exceptions);
+}
+
+/*
+ * The same for the vCPU whose hcall this CPU runs in real mode: the hcall
+ * returns straight into the guest, past the guest entry's injection, so
+ * LPCR[MER] is set here too and the interrupt is taken once the guest
+ * enables it.
+ */
+static __always_inline void vxics_rm_raise_self(struct kvm_vcpu *vcpu)
+{
+	vxics_rm_raise_here(vcpu);
+	mtspr(SPRN_LPCR, mfspr(SPRN_LPCR) | LPCR_MER);
+}
+
+/* R6: only the vCPU's own H_XIRR and H_CPPR lower its line, in real mode */
+static __always_inline void vxics_rm_lower_self(struct kvm_vcpu *vcpu)
+{
+	clear_bit(BOOK3S_IRQPRIO_EXTERNAL, &vcpu->arch.pending_exceptions);
+	mtspr(SPRN_LPCR, mfspr(SPRN_LPCR) & ~LPCR_MER);
+}
+
+/*
+ * The EOI of LSI @irq in real mode, by the hcall of @this (NULL: none).
+ * Leave real mode only if the VM has an ack notifier at all (an irqfd
+ * with a resampler, in practice): walking the list needs SRCU and virtual
+ * mode, but its head is in struct kvm (kzalloc'd: the VM is not vmalloc'd
+ * on powerpc).  A notifier registered concurrently can miss this EOI, as
+ * it could miss one the virtual-mode walk had already passed.
+ */
+static __always_inline void vxics_rm_lsi_eoi(struct kvmppc_xics *xics,
+					     struct kvm_vcpu *this, u32 irq)
+{
+	if (hlist_empty(&xics->kvm->irq_ack_notifier_list))
+		return;
+	if (this && this->arch.icp) {
+		this->arch.icp->rm_eoi_irq = irq;
+		this->arch.icp->rm_work |= VXICS_RM_NOTIFY;
+	}
 }
 
 struct seq_file;

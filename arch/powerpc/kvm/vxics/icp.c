@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * vxics presentation controller (ICP): the state word, delivery into it,
- * reject and resend, the interrupt hypercalls and the save/restore format.
+ * reject and resend, the interrupt hypercalls (their bodies are inline in
+ * hcall.h, shared with the real-mode entries) and the save/restore format.
  *
  * Real-mode safe unless a function says "virtual mode".  The state word is
  * read with READ_ONCE and replaced only by cmpxchg (R5); every new word is
@@ -14,7 +15,7 @@
  * comments here are our own.
  */
 #include "internal.h"
-#include "core.h"
+#include "hcall.h"
 
 /*
  * KVM_REG_PPC_ICP_STATE layout (R31), the migration ABI QEMU relies on:
@@ -262,57 +263,6 @@ void vxics_icp_do_resend(struct vxics *vx, struct vxics_icp *icp)
 	}
 }
 
-/*
- * MFRR's IPI goes into XISR when it gets in under CPPR and is at least as
- * favoured as what is there (an IPI presented at the same priority just
- * stays): R14, R16.
- */
-static bool ipi_gets_in(u8 mfrr, u8 cppr, u8 pend)
-{
-	return mfrr < cppr && mfrr <= pend;
-}
-
-/*
- * A source interrupt pushed out of @icp's XISR by a more favoured one or
- * by a CPPR raise is delivered again as a fresh attempt; a pushed-out IPI
- * is nothing to redo, MFRR still holds it (R8).
- */
-static void redeliver(struct vxics *vx, struct vxics_icp *icp, u32 out)
-{
-	if (out < VXICS_FIRST_SOURCE)
-		return;
-	atomic64_inc(&icp->n_rejects);
-	vxics_deliver(vx, out, false);
-}
-
-/*
- * CPPR becomes less favoured (H_CPPR lowering, H_EOI; R14, R15): the IPI
- * may now get in, need-resend is taken and cleared in the same word; then
- * whatever the IPI pushed out is redelivered and the marked sources are
- * scanned.
- */
-static void icp_relax_cppr(struct vxics *vx, struct vxics_icp *icp, u8 cppr)
-{
-	u64 old, new;
-	u32 out;
-
-	do {
-		old = READ_ONCE(icp->state);
-		out = 0;
-		new = vxics_icp_word(vxics_icp_xisr(old), vxics_icp_pend(old),
-				     cppr, vxics_icp_mfrr(old), false);
-		if (ipi_gets_in(vxics_icp_mfrr(old), cppr, vxics_icp_pend(old))) {
-			out = vxics_icp_xisr(old);
-			new = vxics_icp_word(VXICS_IPI_IRQ, vxics_icp_mfrr(old),
-					     cppr, vxics_icp_mfrr(old), false);
-		}
-	} while (!icp_cas(vx, icp, old, new, false));
-
-	redeliver(vx, icp, out);
-	if (vxics_icp_resend(old))
-		vxics_icp_do_resend(vx, icp);
-}
-
 /**
  * vxics_h_xirr() - H_XIRR: accept the presented interrupt (R11)
  * @vx: the VM's XICS
@@ -325,31 +275,7 @@ static void icp_relax_cppr(struct vxics *vx, struct vxics_icp *icp, u8 cppr)
  */
 long vxics_h_xirr(struct vxics *vx, struct vxics_icp *icp, u64 *xirr)
 {
-	u64 old, new;
-
-	/* Before the cmpxchg: a raise after it (ours or others') wins. */
-	vx->ops->lower(vx, icp);
-	/*
-	 * Lowering is a store (clear_bit of the vCPU's pending bit, no
-	 * ordering of its own), the read below a load.  Without a full
-	 * barrier the load may be satisfied first: we see no XISR, take no
-	 * cmpxchg, and our clear lands after the raise of a delivery that
-	 * came in meanwhile, stranding its output (R6).  With it, either we
-	 * see that XISR and accept it, or its raise comes after our clear.
-	 * Checked by tools/testing/vxics/spin/output.pml (-DNO_XIRR_MB fails)
-	 * and the vxics_ordering suite.
-	 */
-	smp_mb();
-	do {
-		old = READ_ONCE(icp->state);
-		if (!vxics_icp_xisr(old))
-			break;
-		new = vxics_icp_word(0, VXICS_PRIO_MASKED, vxics_icp_pend(old),
-				     vxics_icp_mfrr(old),
-				     vxics_icp_resend(old));
-	} while (!icp_cas(vx, icp, old, new, true));
-
-	*xirr = (u64)vxics_icp_cppr(old) << 24 | vxics_icp_xisr(old);
+	*xirr = icp_h_xirr(vx, icp);
 	return H_SUCCESS;
 }
 EXPORT_SYMBOL_NS_GPL(vxics_h_xirr, KVM_VXICS);
@@ -411,42 +337,7 @@ EXPORT_SYMBOL_NS_GPL(vxics_h_ipoll, KVM_VXICS);
  */
 long vxics_h_cppr(struct vxics *vx, struct vxics_icp *icp, u64 cppr)
 {
-	u64 old, new;
-	bool keep;
-	u32 out;
-
-	if (cppr > VXICS_PRIO_MASKED)
-		return H_PARAMETER;
-	old = READ_ONCE(icp->state);
-	if (cppr == vxics_icp_cppr(old))
-		return H_SUCCESS;
-	if (cppr > vxics_icp_cppr(old)) {
-		icp_relax_cppr(vx, icp, cppr);
-		return H_SUCCESS;
-	}
-
-	/*
-	 * Deliveries and H_IPIs from other CPUs never write the CPPR field
-	 * and this vCPU is busy in this hcall, so the comparison above holds
-	 * for every word the loop reads.  Lower before the cmpxchg, as in
-	 * vxics_h_xirr(); here the loop always ends in a cmpxchg, a full
-	 * barrier after the lowering, and icp_cas() raises again whenever the
-	 * word it installs has OUT (self_lowered), so no extra barrier is
-	 * needed.  What no longer gets in under the new CPPR leaves XISR (R8).
-	 */
-	vx->ops->lower(vx, icp);
-	do {
-		old = READ_ONCE(icp->state);
-		keep = vxics_icp_pend(old) < cppr;
-		out = keep ? 0 : vxics_icp_xisr(old);
-		new = vxics_icp_word(keep ? vxics_icp_xisr(old) : 0,
-				     keep ? vxics_icp_pend(old) : VXICS_PRIO_MASKED,
-				     cppr, vxics_icp_mfrr(old),
-				     vxics_icp_resend(old));
-	} while (!icp_cas(vx, icp, old, new, true));
-
-	redeliver(vx, icp, out);
-	return H_SUCCESS;
+	return icp_h_cppr(vx, icp, cppr);
 }
 EXPORT_SYMBOL_NS_GPL(vxics_h_cppr, KVM_VXICS);
 
@@ -467,14 +358,7 @@ EXPORT_SYMBOL_NS_GPL(vxics_h_cppr, KVM_VXICS);
  */
 long vxics_h_eoi(struct vxics *vx, struct vxics_icp *icp, u64 xirr)
 {
-	u32 irq = xirr & VXICS_ICP_XISR_MASK;
-
-	if (xirr >> 32)
-		return H_PARAMETER;
-	icp_relax_cppr(vx, icp, xirr >> 24);
-	if (irq == VXICS_IPI_IRQ)
-		return H_SUCCESS;
-	return vxics_source_eoi(vx, irq);
+	return icp_h_eoi(vx, icp, xirr);
 }
 EXPORT_SYMBOL_NS_GPL(vxics_h_eoi, KVM_VXICS);
 
@@ -494,37 +378,7 @@ EXPORT_SYMBOL_NS_GPL(vxics_h_eoi, KVM_VXICS);
 long vxics_h_ipi(struct vxics *vx, struct vxics_icp *icp, u64 server,
 		 u64 mfrr)
 {
-	struct vxics_icp *target;
-	u64 old, new;
-	bool rescan;
-	u32 out;
-	u8 cppr;
-
-	if (mfrr > VXICS_PRIO_MASKED)
-		return H_PARAMETER;
-	target = vxics_icp_find(vx, server);
-	if (!target)
-		return H_PARAMETER;
-
-	do {
-		old = READ_ONCE(target->state);
-		cppr = vxics_icp_cppr(old);
-		/* a less favoured MFRR may let refused sources in: rescan */
-		rescan = mfrr > vxics_icp_mfrr(old) && vxics_icp_resend(old);
-		out = 0;
-		new = vxics_icp_word(vxics_icp_xisr(old), vxics_icp_pend(old),
-				     cppr, mfrr, vxics_icp_resend(old) && !rescan);
-		if (ipi_gets_in(mfrr, cppr, vxics_icp_pend(old))) {
-			out = vxics_icp_xisr(old);
-			new = vxics_icp_word(VXICS_IPI_IRQ, mfrr, cppr, mfrr,
-					     vxics_icp_resend(old) && !rescan);
-		}
-	} while (!icp_cas(vx, target, old, new, false));
-
-	redeliver(vx, target, out);
-	if (rescan)
-		vxics_icp_do_resend(vx, target);
-	return H_SUCCESS;
+	return icp_h_ipi(vx, server, mfrr);
 }
 EXPORT_SYMBOL_NS_GPL(vxics_h_ipi, KVM_VXICS);
 

@@ -14,7 +14,7 @@
  * KVM's XICS (book3s_xics.c); the code and comments are our own.
  */
 #include "internal.h"
-#include "trigger.h"
+#include "hcall.h"
 
 #define SRC_IDX(irq)	((irq) & (VXICS_ICS_SIZE - 1))
 
@@ -221,31 +221,7 @@ EXPORT_SYMBOL_NS_GPL(vxics_msi_trigger, KVM_VXICS);
  */
 long vxics_source_eoi(struct vxics *vx, u32 irq)
 {
-	struct vxics_source *src;
-	struct vxics_ics *ics;
-	unsigned long flags;
-	bool present;
-	u8 f;
-
-	src = source_find(vx, irq, &ics);
-	if (!src)
-		return H_PARAMETER;
-
-	flags = ics_lock(ics);
-	f = src->flags;
-	if (!(f & VXICS_SRC_LSI)) {
-		f &= ~VXICS_SRC_P;
-		if (f & VXICS_SRC_Q)
-			f = (f & ~VXICS_SRC_Q) | VXICS_SRC_P;
-		src_set_flags(src, f);
-	}
-	present = f & VXICS_SRC_P;
-	ics_unlock(ics, flags);
-
-	if (present)
-		vxics_deliver(vx, irq, false);
-	vx->ops->eoi_notify(vx, irq);
-	return H_SUCCESS;
+	return source_eoi(vx, irq);
 }
 
 /*

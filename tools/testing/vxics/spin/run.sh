@@ -29,7 +29,7 @@ CASES=(
 	"resend.pml|no smp_wmb between the RESEND mark and set_bit|-DNO_WMB|presented[0]==1"
 	"resend.pml|no need-resend re-check after marking|-DNO_RECHECK|presented[0]==1"
 	"resend.pml|resend delivers without testing the mark under the lock|-DNO_TAKE|presented[(got-1)]==1"
-	"output.pml|output to vCPU as in icp.c/hcall_rm.c|-DMAXSTEPS=3|ok"
+	"output.pml|output to vCPU as in hcall.h/glue_rm.c|-DMAXSTEPS=3|ok"
 	"output.pml|output to vCPU, more guest steps|-DMAXSTEPS=5|ok"
 	"output.pml|no smp_mb between lowering and reading the word in H_XIRR|-DNO_XIRR_MB|!(xisr)"
 	"output.pml|no smp_mb between set_bit(pending) and reading loaded|-DNO_RAISE_MB|!(xisr)"

@@ -118,6 +118,10 @@ void kunit_mark_skipped(struct kunit *test, const char *fmt, ...)
 #define KUNIT_EXPECT_EQ_MSG(t, l, r, fmt, ...) \
 	__KUNIT_CHECK(t, false, (long long)(l) == (long long)(r), fmt, ##__VA_ARGS__)
 
+#define KUNIT_ASSERT_TRUE_MSG(t, c, fmt, ...) \
+	__KUNIT_CHECK(t, true, (c), fmt, ##__VA_ARGS__)
+#define KUNIT_ASSERT_EQ_MSG(t, l, r, fmt, ...) \
+	__KUNIT_CHECK(t, true, (long long)(l) == (long long)(r), fmt, ##__VA_ARGS__)
 #define KUNIT_ASSERT_TRUE(t, c)		__KUNIT_CHECK(t, true, (c), "Expected %s to be true", #c)
 #define KUNIT_ASSERT_FALSE(t, c)	__KUNIT_CHECK(t, true, !(c), "Expected %s to be false", #c)
 #define KUNIT_ASSERT_EQ(t, l, r)	__KUNIT_BINARY(t, true, l, ==, r)

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Userspace look-alike of the few KVM, paca and per-CPU names the
- * bypass's real-mode half (arch/powerpc/kvm/vxics/bypass_rm.c) and the
- * glue header use, so that file builds unchanged next to the core.  Only
- * the fields they touch exist.  The test (bypass_rm_test.c) plays the
- * host: it sets the CPU number and paca of the calling thread and records
- * every host EOI.
+ * real-mode files (arch/powerpc/kvm/vxics/bypass_rm.c, hcall_rm.c) and the
+ * glue header use, so that they build unchanged next to the core.  Only
+ * the fields they touch exist.  The tests (bypass_rm_test.c,
+ * hcall_rm_test.c) play the host: they set the CPU number, paca and LPCR
+ * of the calling thread and record what is done to the host.
  */
 #ifndef _VXICS_SHIM_KVM_HOST_H
 #define _VXICS_SHIM_KVM_HOST_H
@@ -58,11 +58,32 @@ struct xarray {
 };
 
 #define BOOK3S_IRQPRIO_EXTERNAL	14
+#define H_TOO_HARD	9999
+
+/* LPCR, one per test thread (a host CPU); only MER is used */
+#define SPRN_LPCR	0x13e
+#define LPCR_MER	0x800UL
+extern __thread unsigned long vxics_shim_lpcr;
+#define mfspr(spr)	({ (void)(spr); vxics_shim_lpcr; })
+#define mtspr(spr, v)	((void)(spr), vxics_shim_lpcr = (v))
+
+struct hlist_node;
+struct hlist_head {
+	struct hlist_node *first;
+};
+
+static inline int hlist_empty(const struct hlist_head *h)
+{
+	return !READ_ONCE(h->first);
+}
 
 struct kvm_vcpu_arch {
 	struct kvmppc_icp *icp;
 	int thread_cpu;		/* -1 while out of the guest */
 	unsigned long pending_exceptions;
+	struct {
+		unsigned long gpr[32];
+	} regs;
 };
 
 struct kvm_vcpu_stat {
@@ -78,6 +99,7 @@ struct kvm_arch {
 
 struct kvm {
 	struct kvm_arch arch;
+	struct hlist_head irq_ack_notifier_list;
 };
 
 struct kvm_vcpu {
