@@ -56,7 +56,7 @@
  * touching LPCR: the exit path that called us goes back into that guest
  * (or out to the host and back) through KVM-HV's guest entry, which acts
  * on the pending bit.  Any other vCPU through the VM's ops, as the hcalls
- * do.  The VM is KVM's: its ops are vxics_kvm_ops (hcall_rm.c), whose
+ * do.  The VM is KVM's: its ops are vxics_kvm_ops (glue_rm.c), whose
  * raise sets the same bit.
  */
 static __always_inline void rm_raise(struct vxics *vx, struct vxics_icp *icp)

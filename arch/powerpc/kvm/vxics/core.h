@@ -52,7 +52,6 @@ static inline bool vxics_lock_is_held(struct vxics_lock *l)
 
 struct vxics_source *vxics_source_find(struct vxics *vx, u32 irq,
 				       struct vxics_ics **icsp);
-long vxics_source_eoi(struct vxics *vx, u32 irq);
 void vxics_deliver(struct vxics *vx, u32 irq, bool resend);
 void vxics_icp_do_resend(struct vxics *vx, struct vxics_icp *icp);
 

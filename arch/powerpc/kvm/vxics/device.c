@@ -8,8 +8,8 @@
  *
  * Built as part of kvm.ko when KVM is a module (where upstream's
  * book3s_xics.o goes: book3s.c there registers kvm_xics_ops), while the
- * core and hcall_rm.c stay in the kernel image; the core's functions are
- * exported to it in the KVM_VXICS namespace.
+ * core and the real-mode files stay in the kernel image; the core's
+ * functions are exported to it in the KVM_VXICS namespace.
  *
  * Credit: reusing kvm->arch.xics_device across creates and taking every
  * vCPU's mutex on release follow upstream KVM's book3s_xics.c.

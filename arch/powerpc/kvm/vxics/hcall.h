@@ -138,7 +138,12 @@ static __always_inline long icp_h_cppr(struct vxics *vx, struct vxics_icp *icp,
 	return H_SUCCESS;
 }
 
-/* The source side of H_EOI (R15, R17, R18), vxics_source_eoi() */
+/*
+ * The source side of H_EOI (R15, R17, R18): an MSI's P/Q pair moves down
+ * one place (PQ -> P, P -> empty); an LSI's P follows its line and is left
+ * alone.  Either way, a source whose P is still set afterwards is
+ * delivered again.  The EOI notification comes last.
+ */
 static __always_inline long source_eoi(struct vxics *vx, u32 irq)
 {
 	struct vxics_source *src;

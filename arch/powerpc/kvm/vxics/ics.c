@@ -14,7 +14,7 @@
  * KVM's XICS (book3s_xics.c); the code and comments are our own.
  */
 #include "internal.h"
-#include "hcall.h"
+#include "trigger.h"
 
 #define SRC_IDX(irq)	((irq) & (VXICS_ICS_SIZE - 1))
 
@@ -206,23 +206,6 @@ int vxics_msi_trigger(struct vxics *vx, u32 irq, u32 *server)
 	return msi_trigger(vx, irq, server);
 }
 EXPORT_SYMBOL_NS_GPL(vxics_msi_trigger, KVM_VXICS);
-
-/**
- * vxics_source_eoi() - the source side of H_EOI (R15, R17, R18)
- * @vx: the VM's XICS
- * @irq: interrupt number from the XIRR the guest wrote
- *
- * An MSI's P/Q pair moves down one place (PQ -> P, P -> empty); an
- * LSI's P follows its line and is left alone.  Either way, a source whose
- * P is still set afterwards is delivered again.  The glue's ack notifiers
- * run last.
- *
- * Return: H_SUCCESS, or H_PARAMETER if @irq is not a defined source.
- */
-long vxics_source_eoi(struct vxics *vx, u32 irq)
-{
-	return source_eoi(vx, irq);
-}
 
 /*
  * Under the ICS lock, after a change of server or priority: hand back a

@@ -73,8 +73,9 @@ static __always_inline void vxics_irq_restore_flags(unsigned long flags)
 
 /*
  * A file whose every holder of the core's lock runs with interrupts
- * hard-disabled already (bypass_rm.c: the guest-exit path, in real mode)
- * defines VXICS_IRQS_OFF before its first include and skips the test.
+ * hard-disabled already (bypass_rm.c: the guest-exit path; hcall_rm.c:
+ * the real-mode hcalls) defines VXICS_IRQS_OFF before its first include
+ * and skips the test.
  */
 #ifdef VXICS_IRQS_OFF
 #define vxics_irq_save(flags)		((flags) = VXICS_IRQ_REAL_MODE)

@@ -60,12 +60,24 @@ struct xarray {
 #define BOOK3S_IRQPRIO_EXTERNAL	14
 #define H_TOO_HARD	9999
 
-/* LPCR, one per test thread (a host CPU); only MER is used */
+/* LPCR, one per test thread (a host CPU); no other SPR exists here */
 #define SPRN_LPCR	0x13e
 #define LPCR_MER	0x800UL
 extern __thread unsigned long vxics_shim_lpcr;
-#define mfspr(spr)	({ (void)(spr); vxics_shim_lpcr; })
-#define mtspr(spr, v)	((void)(spr), vxics_shim_lpcr = (v))
+
+static inline unsigned long mfspr(int spr)
+{
+	if (spr != SPRN_LPCR)
+		abort();
+	return vxics_shim_lpcr;
+}
+
+static inline void mtspr(int spr, unsigned long val)
+{
+	if (spr != SPRN_LPCR)
+		abort();
+	vxics_shim_lpcr = val;
+}
 
 struct hlist_node;
 struct hlist_head {
