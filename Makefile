@@ -126,8 +126,10 @@ vmtest-qemu-migration: kernel initramfs-qemu
 		--append "kunit.enable=0 vxics.qemu-migration vxics.timeout=600" \
 		--timeout 700 --log out/vmtest-qemu-migration.log
 
-# The same on the debug host (in make check): any splat or kmemleak report
-# fails it.
+# The same on the debug host (in make check), our rows with the bypass on
+# (vxics.qemu-ours: the reference rows and the bypass-off baseline run on
+# the test host): any splat or kmemleak report fails it.
+QEMU_DEBUG_APPEND ?= vxics.qemu-ours vxics.qemu-migration=ours
 vmtest-qemu-debug: kernel-debug initramfs-qemu
 	@rm -f out/nvme-qemu.img && truncate -s 16M out/nvme-qemu.img
 	@$(VMRUN) $(DEBUG_KERNEL) --initrd out/initramfs-qemu.cpio --smp 4 \
@@ -195,7 +197,7 @@ vmtest-distro-qemu: kernel-distro initramfs-qemu
 	@rm -f out/nvme-qemu.img && truncate -s 16M out/nvme-qemu.img
 	@$(VMRUN) $(DISTRO_KERNEL) --initrd out/initramfs-qemu-distro.cpio \
 		--smp 4 --min-kunit 0 $(QEMU_PCI) \
-		--append "kunit.enable=0 vxics.pci vxics.timeout=500" \
+		--append "kunit.enable=0 vxics.pci vxics.qemu-ours vxics.timeout=500" \
 		--timeout 700 --log out/vmtest-distro-qemu.log
 	@$(NVME_DATA_CHECK)
 

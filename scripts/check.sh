@@ -24,9 +24,10 @@ cd "$TOP"
 
 passed=0 failed=0 skipped=0 rc=0
 stage() {
-	local name=$1 log=$OUT/check-$1.log line p f s
+	local name=$1 log=$OUT/check-$1.log line p f s t0
 	shift
 	echo "== $name: $*"
+	t0=$SECONDS
 	"$@" > "$log" 2>&1
 	local st=$?
 	grep -E '^ *(# )?FAIL|^ *not ok|ERROR|error:|WARNING:' "$log" | head -n 40
@@ -40,7 +41,7 @@ stage() {
 		f=1	# the stage broke before it could count
 		tail -n 20 "$log"
 	fi
-	echo "   $name: $p passed, $f failed, $s skipped (log: $log)"
+	echo "   $name: $p passed, $f failed, $s skipped, $((SECONDS - t0)) s (log: $log)"
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 	[ $st = 0 ] || rc=1
 }
@@ -64,5 +65,5 @@ stage qemu-patch scripts/qemu-patch.sh
 stage bench-dry-run bench/hw/dry-run.sh
 stage bench-check make bench-check
 stage pathlen python3 bench/pathlen/run.py --check
-echo "$passed passed, $failed failed, $skipped skipped"
+echo "$passed passed, $failed failed, $skipped skipped, $SECONDS s"
 [ $rc = 0 ] && [ $failed = 0 ]
