@@ -11,7 +11,7 @@ PKGS="make gcc libc6-dev clang libclang-rt-14-dev python3 gcc-powerpc64le-linux-
       bison bc libelf-dev libssl-dev ccache kmod cpio xz-utils perl
       sparse patch git spin llvm-14 squashfs-tools
       libglib2.0-dev libpixman-1-dev libfdt-dev meson ninja-build
-      fio python3-matplotlib"
+      fio python3-matplotlib sockperf iperf3"
 
 missing=""
 for p in $PKGS; do

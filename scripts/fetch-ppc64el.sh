@@ -16,7 +16,7 @@ set -euo pipefail
 
 D=$OUT/ppc64el
 ROOT=$D/root
-PKGS_WANTED="qemu-system-ppc busybox-static fio"
+PKGS_WANTED="qemu-system-ppc busybox-static fio sockperf iperf3"
 if [ -f "$ROOT/.done" ] && [ "$(head -n1 "$ROOT/.done")" = "$PKGS_WANTED" ]; then
 	echo "$ROOT"
 	exit 0

@@ -80,16 +80,18 @@ mkdir -p "$root"/{proc,sys,dev,vxt,guest,tmp,usr/bin,usr/share/qemu}
 cp "$GUEST_VMLINUX" "$root/guest/vmlinux"
 (cd "$g" && find . | LC_ALL=C sort | cpio -o -H newc --reproducible --quiet) |
 	gzip -n -1 > "$root/guest/initramfs.cpio.gz"
-# The guest's tools disk (squashfs on virtio-blk): Debian's fio with its
-# libraries, too big for the guest's initramfs (95 MB, libicudata alone
-# 31) and, uncompressed, for the host's (QEMU's powernv loads at most
-# 128 MiB of initrd): about 32 MB with zstd.  The guest runs fio through
-# the loader on that disk.
+# The guest's tools disk (squashfs on virtio-blk): Debian's fio, sockperf
+# and iperf3 with their libraries, too big for the guest's initramfs (fio
+# alone 95 MB, libicudata 31) and, uncompressed, for the host's (QEMU's
+# powernv loads at most 128 MiB of initrd): about 32 MB with zstd.  The
+# guest runs them through the loader on that disk.
 t=$OUT/guest-tools.root
 rm -rf "$t"
 mkdir -p "$t/usr/bin"
-cp "$PPC/usr/bin/fio" "$t/usr/bin/fio"
-with_libs "$PPC/usr/bin/fio" "$t"
+for tool in fio sockperf iperf3; do
+	cp "$PPC/usr/bin/$tool" "$t/usr/bin/$tool"
+	with_libs "$PPC/usr/bin/$tool" "$t"
+done
 mksquashfs "$t" "$root/guest/tools.img" -comp zstd -Xcompression-level 19 \
 	-all-root -noappend -quiet -no-progress >/dev/null
 cp "$QEMU_BINARY" "$root/usr/bin/qemu-system-ppc64"

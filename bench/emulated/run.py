@@ -7,7 +7,8 @@ KVM-HV inside the emulated host (`-M powernv8`, TCG), with the host's
 e1000e and NVMe passed through with vfio-pci, as `make vmtest-qemu` does.
 The guest runs the workloads of guest_init.c's vxt.bench=S (fio 4 KiB
 random reads at queue depth 1 and at 16 x 2 jobs on the NVMe, ARP round
-trips over the e1000e), the host test (qemu_guest.c, vxics.qemu-bench)
+trips, sockperf UDP ping-pong and iperf3 TCP to the guest over the
+e1000e), the host test (qemu_guest.c, vxics.qemu-bench)
 takes its counters around each, and this script turns the console into
 one "vxics-bench/1" file per configuration and run:
 
@@ -21,18 +22,28 @@ Times under TCG are the emulation's: compare configurations by their
 ratios within one run of this script, not with hardware.  Counters and
 instruction counts are exact.
 
+The network workloads' peer is this machine: the e1000e is on the outer
+QEMU's user network, where the guest reaches this machine's loopback as
+10.0.2.2, and this script runs Debian's sockperf and iperf3 servers there
+(ports 15111 and 15201, guest_init.c's BENCH_*_PORT) while it boots.  The
+emulated host has no network stack of its own (its kernel is built
+without CONFIG_NET), and a peer there would take emulated CPU time from
+the vCPUs being measured.
+
   run.py [--configs A,B] [--secs S] [--runs R] [--out DIR]
   run.py --check     ours-bypass-on only, 1 s per workload, one run, into
                      out/bench-check; checks the files and the report and
                      ends with "N passed, M failed" (make check)
 """
 import argparse
+import contextlib
 import glob
 import json
 import os
 import re
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.abspath(os.path.join(HERE, '..', '..'))
@@ -56,6 +67,38 @@ DEVICES = [
     '--qemu-arg=file=%s,if=none,id=nv0,format=raw' % NVME_IMG,
 ]
 BANNER = re.compile(r'(Linux version \S+ \(.*?\)) #')
+PEERS = [['sockperf', 'server', '-i', '127.0.0.1', '-p', '15111'],
+         ['iperf3', '-s', '-B', '127.0.0.1', '-p', '15201']]
+PEER = ('this machine (sockperf and iperf3 servers on its loopback), '
+        'through the outer QEMU\'s user network (slirp)')
+
+
+@contextlib.contextmanager
+def peer():
+    """The sockperf and iperf3 servers the guest's network workloads use"""
+    procs = []
+    try:
+        for cmd in PEERS:
+            try:
+                procs.append(subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
+                                              stderr=subprocess.PIPE))
+            except OSError as e:
+                raise SystemExit('bench: cannot run %s (scripts/deps.sh '
+                                 'installs it): %s' % (cmd[0], e)) from None
+        time.sleep(0.5)
+        for cmd, p in zip(PEERS, procs):
+            if p.poll() is not None:
+                raise SystemExit('bench: %s exited at once: %s' % (
+                    ' '.join(cmd), p.stderr.read().decode(errors='replace')))
+        yield
+    finally:
+        for p in procs:
+            p.terminate()
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
 
 
 def boot(name, secs, runs, log):
@@ -70,7 +113,7 @@ def boot(name, secs, runs, log):
            '--append', 'kunit.enable=0 vxics.tests=qemu_guest vxics.pci '
            'vxics.qemu-bench=%d vxics.qemu-bench-runs=%d %s' % (
                secs, runs, extra),
-           '--timeout', str(300 + runs * (90 + 4 * secs)), '--log', log]
+           '--timeout', str(300 + runs * (90 + 8 * secs)), '--log', log]
     print('bench: %s, %d run(s) of %d s per workload' % (name, runs, secs),
           flush=True)
     return subprocess.run(cmd, cwd=TOP).returncode
@@ -106,6 +149,14 @@ def workload(name, text, host):
             if w['result'].get('error'):
                 w['status'] = 'failed'
                 w['error'] = 'fio error %d' % w['result']['error']
+        elif name.startswith('sockperf-'):
+            w['tool'] = 'sockperf'
+            w['result'] = hw.parse_sockperf(text)
+            w['peer'] = PEER
+        elif name.startswith('iperf3-'):
+            w['tool'] = 'iperf3'
+            w['result'] = hw.parse_iperf3(text)
+            w['peer'] = PEER
         else:
             w['tool'] = 'guest_init (ARP who-has, one at a time)'
             w['result'] = json.loads(text)
@@ -113,7 +164,7 @@ def workload(name, text, host):
                 w['notes'] = ['%d of %d ARP requests unanswered within 1 s'
                               % (w['result']['lost'],
                                  w['result']['rounds'])]
-    except (hw.ParseError, ValueError) as e:
+    except (hw.ParseError, hw.ToolError, ValueError) as e:
         return {'status': 'failed', 'error': str(e), 'result': {}}
     if host:
         kvm = host.get('kvm', {})
@@ -132,6 +183,12 @@ def workload(name, text, host):
                 if irqs and kvm.get('sum_exits') is not None else None
             c['kvm'] = {'status': 'ok', 'delta': kvm}
         c['interrupts'] = {'total': irqs, 'by_device': host['host_irqs']}
+        if host.get('cpu'):
+            # the emulated host's CPUs (all of them) over the workload
+            st = [{'cpu': dict(zip(hw.STAT_FIELDS, host['cpu'][k])),
+                   'cpus_online': host['cpu']['cpus']}
+                  for k in ('before', 'after')]
+            c['cpu'] = hw.proc_stat_delta(st[0], st[1])
         if 'vxics' in host:
             v = dict(host['vxics'])
             v['bypassed_pct'] = 100.0 * v['bypassed'] / irqs if irqs \
@@ -230,16 +287,30 @@ def check():
         passed += bool(cond)
         failed += not cond
 
-    rc = boot('ours-bypass-on', 1, 1, log)
+    with peer():
+        rc = boot('ours-bypass-on', 1, 1, log)
     ok(rc == 0, 'the emulated host ran the guest\'s workloads (log %s)' % log)
     docs = parse('ours-bypass-on', log, 1)
     ok(len(docs) == 1, 'one result document (%d)' % len(docs))
     for d in docs:
         ws = d['workloads']
-        ok(set(ws) == {'fio-randread-qd1', 'fio-randread-qd16', 'arp-rr'} and
+        ok(set(ws) == {'fio-randread-qd1', 'fio-randread-qd16', 'arp-rr',
+                       'sockperf-udp-pp', 'iperf3-tcp-rx'} and
            all(w['status'] == 'ok' for w in ws.values()),
-           'three workloads, all ok (%s)' % ', '.join(
+           'five workloads, all ok (%s)' % ', '.join(
                '%s %s' % (k, w['status']) for k, w in sorted(ws.items())))
+        sp = _get(ws, 'sockperf-udp-pp', 'result', 'received')
+        ip = _get(ws, 'iperf3-tcp-rx', 'result', 'received_bps')
+        nic = _get(ws, 'sockperf-udp-pp', 'counters', 'host', 'interrupts',
+                   'by_device', 'nic')
+        ok(sp and ip and nic,
+           'network: %s sockperf replies (%s NIC interrupts on the host), '
+           'iperf3 %s bit/s to the guest' % (sp, nic, ip))
+        busy = _get(ws, 'fio-randread-qd16', 'counters', 'host', 'cpu',
+                    'busy_cpus')
+        gcpu = _get(ws, 'fio-randread-qd16', 'result', 'cpu', 'usr_pct')
+        ok(busy is not None and 0 < busy <= 4 and gcpu is not None,
+           'fio QD16: host CPUs busy %s of 4, guest usr %s %%' % (busy, gcpu))
         qd1 = ws.get('fio-randread-qd1', {})
         ios = _get(qd1, 'result', 'read', 'ios')
         irqs = _get(qd1, 'counters', 'host', 'interrupts', 'total')
@@ -288,7 +359,8 @@ def main():
             raise SystemExit('bench: no configuration %s (%s)' %
                              (name, ', '.join(CONFIGS)))
         log = os.path.join(OUT, 'bench-%s.log' % name)
-        bad += boot(name, a.secs, a.runs, log) != 0
+        with peer():
+            bad += boot(name, a.secs, a.runs, log) != 0
         paths = write(parse(name, log, a.secs), a.out)
         print('bench: %s: %s' % (name, ', '.join(paths)), flush=True)
     return 1 if bad else 0

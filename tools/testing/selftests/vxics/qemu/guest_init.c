@@ -497,19 +497,70 @@ static void nvme_checks(void)
  *   arp-rr             S s of ARP round trips over the e1000e with the
  *                      outer QEMU's user network, one at a time: each
  *                      reply is one RX interrupt (JSON of our own)
+ *   sockperf-udp-pp    Debian's sockperf, S s of UDP ping-pong (64-byte
+ *                      messages) with a sockperf server on the machine
+ *                      running the emulation, reached as 10.0.2.2 through
+ *                      that user network (bench/emulated starts it)
+ *   iperf3-tcp-rx      Debian's iperf3, S s of TCP from its server there
+ *                      to the guest (-R: the guest receives), JSON
  * Times under TCG are the emulation's, for ratios between runs.
  */
-static void bench_fio(const char *name, int secs, const char *const *opts)
+#define BENCH_PEER		"10.0.2.2"
+#define BENCH_SOCKPERF_PORT	"15111"	/* bench/emulated/run.py: the same */
+#define BENCH_IPERF3_PORT	"15201"
+
+/*
+ * Run @tool (a path on the tools disk, then its arguments) through the
+ * disk's loader for workload @name: its output (@out, or what it writes
+ * to stdout and stderr) goes to the host as the workload's report.
+ */
+static void bench_tool(const char *name, const char *const *tool,
+		       const char *out)
 {
-	char runtime[32], *out, *line, *save;
-	const char *argv[32];
-	int n = 0, st = -1;
+	const char *argv[40], *file = out ? out : "/bench.out";
+	char *text, *line, *save;
+	int n = 0, st = -1, fd;
 	pid_t pid;
 
-	snprintf(runtime, sizeof(runtime), "--runtime=%d", secs);
 	argv[n++] = "ld64.so.2";
 	argv[n++] = "--library-path";
 	argv[n++] = FIO_LIBS;
+	while (*tool && n < (int)ARRAY_SIZE(argv) - 1)
+		argv[n++] = *tool++;
+	argv[n] = NULL;
+	printf("[guest] bench begin %s\n", name);
+	fflush(stdout);
+	unlink(file);
+	pid = fork();
+	if (pid == 0) {
+		if (!out) {
+			fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+			if (fd < 0)
+				_exit(126);
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execv("/tools/lib64/ld64.so.2", (char *const *)argv);
+		_exit(127);
+	}
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	text = slurp(file);
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		printf("[guest] bench | %s\n", line);
+	printf("[guest] bench end %s\n", name);
+	ok(WIFEXITED(st) && !WEXITSTATUS(st), "bench: %s, %s exit %d", name,
+	   strrchr(argv[3], '/') + 1, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+}
+
+static void bench_fio(const char *name, int secs, const char *const *opts)
+{
+	char runtime[32];
+	const char *argv[32];
+	int n = 0;
+
+	snprintf(runtime, sizeof(runtime), "--runtime=%d", secs);
 	argv[n++] = "/tools/usr/bin/fio";
 	argv[n++] = "--output-format=json";
 	argv[n++] = "--output=/bench.json";
@@ -525,22 +576,44 @@ static void bench_fio(const char *name, int secs, const char *const *opts)
 	while (*opts)
 		argv[n++] = *opts++;
 	argv[n] = NULL;
-	printf("[guest] bench begin %s\n", name);
-	unlink("/bench.json");
-	pid = fork();
-	if (pid == 0) {
-		execv("/tools/lib64/ld64.so.2", (char *const *)argv);
-		_exit(127);
-	}
-	if (pid > 0)
-		waitpid(pid, &st, 0);
-	out = slurp("/bench.json");
-	for (line = strtok_r(out, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save))
-		printf("[guest] bench | %s\n", line);
-	printf("[guest] bench end %s\n", name);
-	ok(WIFEXITED(st) && !WEXITSTATUS(st), "bench: %s, fio exit %d", name,
-	   WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	bench_tool(name, argv, "/bench.json");
+}
+
+/* eth0 gets the address the user network gives its guest: 10.0.2.15/24 */
+static bool net_setup(void)
+{
+	struct ifreq ifr = { 0 };
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
+	int s = socket(AF_INET, SOCK_DGRAM, 0);
+	bool done;
+
+	strcpy(ifr.ifr_name, "eth0");
+	sin->sin_family = AF_INET;
+	inet_pton(AF_INET, "10.0.2.15", &sin->sin_addr);
+	done = s >= 0 && !ioctl(s, SIOCSIFADDR, &ifr);
+	inet_pton(AF_INET, "255.255.255.0", &sin->sin_addr);
+	done = done && !ioctl(s, SIOCSIFNETMASK, &ifr);
+	if (s >= 0)
+		close(s);
+	return done;
+}
+
+static void bench_net(int secs)
+{
+	char t[16];
+	const char *const sockperf[] = {
+		"/tools/usr/bin/sockperf", "ping-pong", "-i", BENCH_PEER,
+		"-p", BENCH_SOCKPERF_PORT, "-t", t, "-m", "64", NULL };
+	const char *const iperf3[] = {
+		"/tools/usr/bin/iperf3", "-c", BENCH_PEER, "-p",
+		BENCH_IPERF3_PORT, "-t", t, "-R", "-J", NULL };
+
+	snprintf(t, sizeof(t), "%d", secs);
+	mkdir("/tmp", 01777);		/* iperf3's buffer file */
+	if (!ok(net_setup(), "bench: eth0 is 10.0.2.15/24"))
+		return;
+	bench_tool("sockperf-udp-pp", sockperf, NULL);
+	bench_tool("iperf3-tcp-rx", iperf3, NULL);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -606,8 +679,10 @@ static void guest_bench(int secs)
 		bench_fio("fio-randread-qd1", secs, qd1);
 		bench_fio("fio-randread-qd16", secs, qd16);
 	}
-	if (ok(arp_setup() && arp_link_up(), "bench: eth0 up"))
+	if (ok(arp_setup() && arp_link_up(), "bench: eth0 up")) {
 		bench_arp_rr(secs);
+		bench_net(secs);
+	}
 }
 
 /* "vxt.hb": the heartbeat the host's stall watchdog listens to */

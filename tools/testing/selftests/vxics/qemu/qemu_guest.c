@@ -997,14 +997,36 @@ static long long kvm_stat(pid_t pid, const char *name)
 	return v;
 }
 
-#define BENCH_WORKLOADS	3	/* guest_init.c's guest_bench() runs these */
+#define BENCH_WORKLOADS	5	/* guest_init.c's guest_bench() runs these */
 
 /* The host's counters around one bench workload, both kernels */
 struct bench_snap {
 	long long kvm[5];		/* -1: not there */
 	unsigned long long nic, nvme;
 	struct bypass_snap b;
+	unsigned long long cpu[10];	/* /proc/stat's "cpu" line */
+	int ncpu;			/* its "cpuN" lines */
 };
+
+/* The host's CPU time so far, all CPUs (user ... guest_nice, in ticks) */
+static void cpu_snap(struct bench_snap *s)
+{
+	FILE *f = fopen("/proc/stat", "r");
+	unsigned long long *c = s->cpu;
+	char line[512];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "cpu ", 4))
+			sscanf(line + 4, "%llu %llu %llu %llu %llu %llu %llu %llu %llu %llu",
+			       &c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6],
+			       &c[7], &c[8], &c[9]);
+		else if (!strncmp(line, "cpu", 3) && line[3] >= '0' && line[3] <= '9')
+			s->ncpu++;
+	}
+	fclose(f);
+}
 
 static const char *const bench_kvm_stats[] = {
 	"pthru_all", "pthru_host", "pthru_bad_aff", "sum_exits", "ext_intr_exits",
@@ -1017,6 +1039,7 @@ static void bench_snap(struct bench_snap *s, pid_t pid,
 	int i, n;
 
 	memset(s, 0, sizeof(*s));
+	cpu_snap(s);
 	for (i = 0; i < 5; i++)
 		s->kvm[i] = kvm_stat(pid, bench_kvm_stats[i]);
 	n = host_vectors(bdf[0], v);
@@ -1046,7 +1069,13 @@ static void bench_print(const char *name, struct bench_snap *a,
 		else
 			printf("%s\"%s\": %lld", i ? ", " : "",
 			       bench_kvm_stats[i], b->kvm[i] - a->kvm[i]);
-	printf("}");
+	printf("}, \"cpu\": {\"cpus\": %d, \"before\": [", b->ncpu);
+	for (i = 0; i < 10; i++)
+		printf("%s%llu", i ? ", " : "", a->cpu[i]);
+	printf("], \"after\": [");
+	for (i = 0; i < 10; i++)
+		printf("%s%llu", i ? ", " : "", b->cpu[i]);
+	printf("]}");
 	if (ours) {
 		printf(", \"vxics\": {\"bypassed\": %llu, \"deferred\": %llu, ",
 		       b->b.bypassed - a->b.bypassed, b->b.deferred - a->b.deferred);
@@ -1101,7 +1130,7 @@ static int run_bench(int secs, int repeats, bool ours)
 		ends = 0;
 		done = false;
 		start_qemu(&q, "on", append, extra);
-		while ((l = guest_line(&q, tag, start + BOOT_TIMEOUT + 4 * secs))) {
+		while ((l = guest_line(&q, tag, start + BOOT_TIMEOUT + 8 * secs))) {
 			if (!strncmp(l, "ok ", 3) || !strncmp(l, "not ok ", 7)) {
 				checks++;
 				failed += l[0] == 'n';
