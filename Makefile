@@ -129,7 +129,7 @@ vmtest-qemu-migration: kernel initramfs-qemu
 # The same on the debug host (in make check), our rows with the bypass on
 # (vxics.qemu-ours: the reference rows and the bypass-off baseline run on
 # the test host): any splat or kmemleak report fails it.
-QEMU_DEBUG_APPEND ?= vxics.qemu-ours vxics.qemu-migration=ours
+QEMU_DEBUG_APPEND ?= vxics.qemu-ours
 vmtest-qemu-debug: kernel-debug initramfs-qemu
 	@rm -f out/nvme-qemu.img && truncate -s 16M out/nvme-qemu.img
 	@$(VMRUN) $(DEBUG_KERNEL) --initrd out/initramfs-qemu.cpio --smp 4 \
