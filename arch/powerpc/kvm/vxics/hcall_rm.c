@@ -18,6 +18,10 @@
  *
  * tools/testing/vxics builds this file unchanged in userspace
  * (hcall_rm_test.c).
+ *
+ * Credit: raising and lowering the caller's line through
+ * pending_exceptions and LPCR[MER] follows upstream KVM's
+ * book3s_hv_rm_xics.c; the code is our own.
  */
 /* every ICS lock taken here is taken by a real-mode hcall: internal.h */
 #define VXICS_IRQS_OFF
