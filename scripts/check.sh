@@ -13,8 +13,8 @@
 # in-VM suites again on the distribution-like host (Debian's configuration,
 # KVM-HV and VFIO as modules, with a module unload/reload cycle), the rig's
 # own failure checks, the benchmark kit's dry run (bench/hw), a short
-# run of the emulated benchmark (bench/emulated: fio and ARP in the QEMU
-# guest, its report), and
+# run of the emulated benchmark (bench/emulated: every workload in the
+# QEMU guest, 1 s each, its report), and
 # a short run of the path-length meter (bench/pathlen) so it cannot rot.
 # Every stage runs even if an earlier one failed; the closing line adds
 # them up.

@@ -7,7 +7,8 @@
 # firmware (scripts/fetch-ppc64el.sh), busybox as /bin/sh and /bin/cat
 # for QEMU's exec: migration, and under /guest the pseries guest:
 # its kernel (out/build-linux.guest/vmlinux), its own initramfs, whose
-# /init is guest_init.c, and tools.img, a disk with Debian's fio.
+# /init is guest_init.c, and tools.img, a disk with Debian's fio, sockperf,
+# iperf3 and DPDK.
 # Uncompressed: it unpacks faster under TCG.
 # Prints the archive's path.
 set -euo pipefail
@@ -32,6 +33,21 @@ make -s -C "$TOP/tools/testing/selftests/vxics" O="$ST" >&2
 	"$TOP/tools/testing/selftests/vxics/lib/vxt.c" \
 	"$TOP/tools/testing/selftests/vxics/lib/vfio.c" \
 	"$TOP/tools/testing/selftests/vxics/lib/nic.c"
+# DPDK's l3fwd-power: Debian ships the example's source only (dpdk-doc);
+# built against Debian's DPDK 22.11 headers and libraries of the same
+# fetch.  libbsd-dev's libbsd.so is a linker script naming the system's
+# path: linked through its real file instead.
+L=$PPC/usr/lib/powerpc64le-linux-gnu
+EX=$PPC/usr/share/dpdk/examples/l3fwd-power
+"${CROSS}gcc" -O2 -mcpu=power8 -DALLOW_EXPERIMENTAL_API \
+	-I"$PPC/usr/include/dpdk" -I"$PPC/usr/include/powerpc64le-linux-gnu/dpdk" \
+	-I"$PPC/usr/include" -include rte_config.h \
+	-o "$ST/qemu/dpdk-l3fwd-power" "$EX/main.c" "$EX/perf_core.c" \
+	-L"$L" -Wl,-rpath-link,"$L" -Wl,-rpath-link,"$PPC/lib/powerpc64le-linux-gnu" \
+	-Wl,--as-needed -lrte_power -lrte_lpm -lrte_hash -lrte_timer \
+	-lrte_ethdev -lrte_mbuf -lrte_mempool -lrte_ring -lrte_eal \
+	-lrte_telemetry -lrte_kvargs -lrte_net -lrte_rcu -lrte_metrics \
+	"$(readlink -f "$L/libbsd.so.0")"
 
 # Copy the shared objects ELF file @1 needs (following DT_NEEDED through
 # the fetched packages) and the dynamic loader under root @2.
@@ -80,17 +96,28 @@ mkdir -p "$root"/{proc,sys,dev,vxt,guest,tmp,usr/bin,usr/share/qemu}
 cp "$GUEST_VMLINUX" "$root/guest/vmlinux"
 (cd "$g" && find . | LC_ALL=C sort | cpio -o -H newc --reproducible --quiet) |
 	gzip -n -1 > "$root/guest/initramfs.cpio.gz"
-# The guest's tools disk (squashfs on virtio-blk): Debian's fio, sockperf
-# and iperf3 with their libraries, too big for the guest's initramfs (fio
-# alone 95 MB, libicudata 31) and, uncompressed, for the host's (QEMU's
-# powernv loads at most 128 MiB of initrd): about 32 MB with zstd.  The
-# guest runs them through the loader on that disk.
+# The guest's tools disk (squashfs on virtio-blk): Debian's fio, sockperf,
+# iperf3 and DPDK (l3fwd-power, built above) with their libraries, too big
+# for the guest's initramfs (fio alone 95 MB, libicudata 31) and,
+# uncompressed, for the host's (QEMU's powernv loads at most 128 MiB of
+# initrd): about 33 MB with zstd.  The guest runs them through the loader
+# on that disk.
 t=$OUT/guest-tools.root
 rm -rf "$t"
 mkdir -p "$t/usr/bin"
 for tool in fio sockperf iperf3; do
 	cp "$PPC/usr/bin/$tool" "$t/usr/bin/$tool"
 	with_libs "$PPC/usr/bin/$tool" "$t"
+done
+"${CROSS}strip" -o "$t/usr/bin/dpdk-l3fwd-power" "$ST/qemu/dpdk-l3fwd-power"
+with_libs "$t/usr/bin/dpdk-l3fwd-power" "$t"
+# its plugins (guest_init.c loads this directory with -d): only these three,
+# under the one name EAL's directory scan takes (ABI 23.0)
+pmds=usr/lib/powerpc64le-linux-gnu/dpdk/pmds-23.0
+mkdir -p "$t/$pmds"
+for pmd in librte_bus_pci librte_net_e1000 librte_mempool_ring; do
+	cp -L "$PPC/$pmds/$pmd.so.23.0" "$t/$pmds/$pmd.so.23.0"
+	with_libs "$t/$pmds/$pmd.so.23.0" "$t"
 done
 mksquashfs "$t" "$root/guest/tools.img" -comp zstd -Xcompression-level 19 \
 	-all-root -noappend -quiet -no-progress >/dev/null
