@@ -664,16 +664,16 @@ static void bench_net(int secs)
  */
 static void bench_dpdk(int secs)
 {
-	char link[256], path[320], bdf[64];
-	const char *argv[] = {
+	static char bdf[64];
+	static const char *const argv[] = {
 		"/tools/usr/bin/dpdk-l3fwd-power", "-l", "0-1", "-n", "1",
 		"--no-huge", "-m", "96", "--no-telemetry", "-d", DPDK_PMDS,
 		"--log-level=lib.eal:debug",	/* why an IOMMU type is refused */
 		"-a", bdf, "--", "-p", "0x1", "-P", "--config", "(0,0,1)",
 		"--interrupt-only", NULL };
+	char link[256], path[320], *base;
 	ssize_t n = readlink("/sys/class/net/eth0/device", link,
 			     sizeof(link) - 1);
-	char *base;
 	int rc;
 
 	link[n > 0 ? n : 0] = 0;
@@ -691,8 +691,9 @@ static void bench_dpdk(int secs)
 	link[n > 0 ? n : 0] = 0;
 	if (!strstr(link, "/vfio-pci")) {
 		printf("[guest] bench begin dpdk-l3fwd-power\n");
-		printf("[guest] bench | vxics: eth0's device (%s) not handed to vfio-pci (driver: %s)\n",
-		       bdf[0] ? bdf : "none", n > 0 ? link : "none");
+		printf("[guest] bench | vxics: eth0's device (%s) not handed to ",
+		       bdf[0] ? bdf : "none");
+		printf("vfio-pci (driver: %s)\n", n > 0 ? link : "none");
 		printf("[guest] bench | [exit -1]\n");
 		printf("[guest] bench end dpdk-l3fwd-power\n");
 		return;
